@@ -1,0 +1,59 @@
+// ESLint flat config: typed typescript-eslint rules everywhere, plus the architecture rules
+// (no import cycles; services never import each other, they share only @vane/gen and @vane/core).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+
+const services = ['api-server', 'els', 'analytics', 'sdk', 'web'];
+
+/** One block per service that forbids importing any other service package. */
+const isolation = services.map((service) => ({
+  files: [`${service}/**/*.ts`, `${service}/**/*.tsx`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: services
+          .filter((other) => other !== service)
+          .flatMap((other) => [
+            {
+              group: [`@vane/${other}`, `@vane/${other}/*`],
+              message:
+                'Services never import each other: share code through @vane/core or @vane/gen.',
+            },
+            {
+              group: [`**/${other}/src/*`],
+              message:
+                'Services never import each other: share code through @vane/core or @vane/gen.',
+            },
+          ]),
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'gen/**', '.rig/**', '.vane/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'import-x/no-cycle': 'error',
+    },
+  },
+  ...isolation,
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `npm test`: the whole test suite from a fresh clone. Installs dependencies, brings up the real
+# servers (Redis, ClickHouse, Kafka, FerretDB) while the static checks run, then runs the contract
+# checks, lint, typecheck, unit tests and the integration tests against those servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "dependencies"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  echo "node_modules is up to date"
+fi
+
+step "real servers: installing and starting in the background (log: .rig/services-up.log)"
+mkdir -p .rig
+bash scripts/services.sh up >.rig/services-up.log 2>&1 &
+services_pid=$!
+
+step "contract: buf lint, buf breaking, gen/ drift"
+bash scripts/contract-check.sh
+
+step "lint: eslint + prettier"
+npx eslint .
+npx prettier --check .
+
+step "typecheck: tsc -b"
+npx tsc -b
+
+step "docker-compose.yml against the Compose Specification"
+npx tsx scripts/compose/compose-check.ts docker-compose.yml
+
+step "unit tests"
+npx vitest run --project unit
+
+step "waiting for the real servers"
+if ! wait "$services_pid"; then
+  cat .rig/services-up.log
+  echo "scripts/services.sh up failed: the integration tests need real servers (see above)." >&2
+  exit 1
+fi
+cat .rig/services-up.log
+# shellcheck disable=SC1091
+source .rig/env
+
+step "integration tests against real servers"
+npx vitest run --project int
+
+step "all checks passed in $(($(date +%s) - started)) s"
