@@ -1,3 +1,4 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Unit tests (`*.test.ts`) use fakes and no network; integration tests
@@ -5,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 const exclude = ['**/node_modules/**', '**/dist/**'];
 
 export default defineConfig({
-  resolve: { conditions: ['@vane/source'] },
+  // Workspace packages resolve to their TypeScript sources (`@vane/source` export condition).
+  resolve: { conditions: ['@vane/source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['@vane/source', ...defaultServerConditions] } },
   test: {
     projects: [
       {
@@ -24,7 +27,9 @@ export default defineConfig({
           exclude,
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // One file at a time: fault tests stop and restart the shared servers.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],
