@@ -1,0 +1,42 @@
+// @vane/core: Vane's domain model and FeatBit-exact evaluation engine. Pure: no I/O, no
+// Node built-ins, usable in browsers.
+
+export type { CustomizedProperty, EndUser } from './model/end-user.js';
+export { IS_IN_SEGMENT, IS_NOT_IN_SEGMENT, USER_KEY_ID, USER_NAME } from './model/end-user.js';
+export type {
+  Condition,
+  Fallthrough,
+  FeatureFlag,
+  Prerequisite,
+  RolloutVariation,
+  TargetRule,
+  TargetUser,
+  Variation,
+  VariationType,
+} from './model/feature-flag.js';
+export type { MatchRule, Segment } from './model/segment.js';
+export { FEATBIT_OPERATORS, VANE_OPERATORS, isKnownOperator } from './model/operators.js';
+export type { FeatBitOperator, OperatorName, VaneOperator } from './model/operators.js';
+
+export { CompiledEnvironment, compileEnvironment, evaluateFlag } from './evaluation/environment.js';
+export type {
+  EnvironmentChanges,
+  EnvironmentData,
+  FlagEvaluation,
+} from './evaluation/environment.js';
+export { REASONS } from './evaluation/evaluation-result.js';
+export type {
+  EvaluationError,
+  EvaluationErrorCode,
+  EvaluationKind,
+  EvaluationResult,
+} from './evaluation/evaluation-result.js';
+export { isInRollout, rolloutOfKey } from './evaluation/dispatch.js';
+export { md5Hex } from './evaluation/md5.js';
+
+export { validateFlag } from './validation/validate-flag.js';
+export { validateSegment } from './validation/validate-segment.js';
+export type { ProblemCode, ValidationContext, ValidationProblem } from './validation/problem.js';
+
+export { TOPICS, topicName } from './topics.js';
+export type { TopicName } from './topics.js';

@@ -1,0 +1,164 @@
+import type { FeatureFlag, Prerequisite } from '../model/feature-flag.js';
+import { findPrerequisiteCycles } from '../evaluation/prerequisite-cycles.js';
+import { at, isRecord, Problems } from './problem.js';
+import type { ValidationContext, ValidationProblem } from './problem.js';
+import { validateConditions } from './validate-conditions.js';
+import { validateRollout } from './validate-rollout.js';
+
+const KEY = /^[a-zA-Z0-9._-]+$/;
+const TYPES = new Set(['boolean', 'string', 'number', 'json']);
+
+/**
+ * Every problem of a flag definition, each with its path; empty when it is valid. With a
+ * context, segment and prerequisite references (and prerequisite cycles) are checked too.
+ */
+export function validateFlag(
+  flag: FeatureFlag,
+  context: ValidationContext = {},
+): ValidationProblem[] {
+  const p = new Problems();
+  if (!isRecord(flag)) {
+    p.add('', 'type', 'flag must be an object');
+    return p.list;
+  }
+  p.string('id', flag.id, true);
+  if (p.string('key', flag.key, true) && !KEY.test(flag.key)) {
+    p.add('key', 'invalid-key', `key ${JSON.stringify(flag.key)} must match ${KEY.source}`);
+  }
+  const type = flag.variationType;
+  if (!TYPES.has(type))
+    p.add(
+      'variationType',
+      'invalid-variation-type',
+      `variationType must be one of ${[...TYPES].join(', ')}`,
+    );
+  const ids = new Set<string>();
+  const variations = p.array('variations', flag.variations);
+  if (Array.isArray(flag.variations) && variations.length === 0)
+    p.add('variations', 'required', 'a flag needs at least one variation');
+  variations.forEach((v, i) => {
+    const path = at('variations', i);
+    if (!isRecord(v)) return p.add(path, 'type', `${path} must be an object`);
+    if (p.string(at(path, 'id'), v.id, true)) {
+      if (ids.has(v.id))
+        p.add(
+          at(path, 'id'),
+          'duplicate-variation',
+          `variation id ${JSON.stringify(v.id)} is used twice`,
+        );
+      ids.add(v.id);
+    }
+    if (p.string(at(path, 'value'), v.value)) checkValue(p, at(path, 'value'), type, v.value);
+  });
+  const variation = (path: string, id: unknown): void => {
+    if (p.string(path, id) && !ids.has(id))
+      p.add(path, 'unknown-variation', `variation ${JSON.stringify(id)} does not exist`);
+  };
+  p.boolean('isEnabled', flag.isEnabled);
+  variation('disabledVariationId', flag.disabledVariationId);
+  p.boolean('exptIncludeAllTargets', flag.exptIncludeAllTargets);
+  if (flag.isArchived !== undefined) p.boolean('isArchived', flag.isArchived);
+
+  p.array('targetUsers', flag.targetUsers).forEach((t, i) => {
+    const path = at('targetUsers', i);
+    if (!isRecord(t)) return p.add(path, 'type', `${path} must be an object`);
+    p.array(at(path, 'keyIds'), t.keyIds).forEach((k, j) => p.string(at(at(path, 'keyIds'), j), k));
+    variation(at(path, 'variationId'), t.variationId);
+  });
+
+  const segmentIds = context.segments ? new Set(context.segments.map((s) => s.id)) : undefined;
+  p.array('rules', flag.rules).forEach((rule, r) => {
+    const path = at('rules', r);
+    if (!isRecord(rule)) return p.add(path, 'type', `${path} must be an object`);
+    p.string(at(path, 'name'), rule.name);
+    p.boolean(at(path, 'includedInExpt'), rule.includedInExpt);
+    if (rule.dispatchKey != null) p.string(at(path, 'dispatchKey'), rule.dispatchKey);
+    validateConditions(p, at(path, 'conditions'), rule.conditions, segmentIds);
+    validateRollout(p, at(path, 'variations'), rule.variations, ids);
+  });
+
+  const ft = flag.fallthrough;
+  if (!isRecord(ft))
+    p.add('fallthrough', ft == null ? 'required' : 'type', 'fallthrough must be an object');
+  else {
+    p.boolean('fallthrough.includedInExpt', ft.includedInExpt);
+    if (ft.dispatchKey != null) p.string('fallthrough.dispatchKey', ft.dispatchKey);
+    validateRollout(p, 'fallthrough.variations', ft.variations, ids);
+  }
+  if (flag.prerequisites !== undefined) validatePrerequisites(p, flag, context.flags);
+  return p.list;
+}
+
+function checkValue(p: Problems, path: string, type: unknown, value: string): void {
+  const bad = (what: string): void =>
+    p.add(path, 'invalid-variation-value', `${JSON.stringify(value)} is not ${what}`);
+  if (type === 'boolean' && value !== 'true' && value !== 'false') bad('"true" or "false"');
+  if (type === 'number' && (value.trim() === '' || !Number.isFinite(Number(value))))
+    bad('a number');
+  if (type === 'json') {
+    try {
+      JSON.parse(value);
+    } catch {
+      bad('valid JSON');
+    }
+  }
+}
+
+function validatePrerequisites(
+  p: Problems,
+  flag: FeatureFlag,
+  others: readonly FeatureFlag[] | undefined,
+): void {
+  const byKey = new Map((others ?? []).filter(isRecord).map((f) => [f.key, f] as const));
+  byKey.set(flag.key, flag);
+  p.array('prerequisites', flag.prerequisites).forEach((pre, i) => {
+    const path = at('prerequisites', i);
+    if (!isRecord(pre)) return p.add(path, 'type', `${path} must be an object`);
+    if (!p.string(at(path, 'flagKey'), pre.flagKey, true)) return;
+    p.string(at(path, 'variationId'), pre.variationId, true);
+    if (pre.flagKey === flag.key) {
+      p.add(at(path, 'flagKey'), 'prerequisite-cycle', 'a flag cannot be its own prerequisite');
+      return;
+    }
+    if (others === undefined) return;
+    const dep = byKey.get(pre.flagKey);
+    if (dep === undefined)
+      return p.add(
+        at(path, 'flagKey'),
+        'unknown-flag',
+        `flag ${JSON.stringify(pre.flagKey)} does not exist`,
+      );
+    const depIds: unknown[] = Array.isArray(dep.variations)
+      ? dep.variations.map((v: { id?: unknown } | null) => v?.id)
+      : [];
+    if (!depIds.includes(pre.variationId)) {
+      p.add(
+        at(path, 'variationId'),
+        'unknown-variation',
+        `flag ${pre.flagKey} has no variation ${JSON.stringify(pre.variationId)}`,
+      );
+    }
+  });
+  if (others === undefined) return;
+  const graph = new Map(
+    [...byKey].map(([k, f]) => [
+      k,
+      {
+        prerequisites: Array.isArray(f.prerequisites)
+          ? f.prerequisites.filter(
+              (x): x is Prerequisite => isRecord(x) && typeof x.flagKey === 'string',
+            )
+          : [],
+      },
+    ]),
+  );
+  for (const cycle of findPrerequisiteCycles(graph)) {
+    if (cycle.includes(flag.key) && cycle.length > 1) {
+      p.add(
+        'prerequisites',
+        'prerequisite-cycle',
+        `prerequisites form a cycle: ${[...cycle, cycle[0]].join(' → ')}`,
+      );
+    }
+  }
+}
