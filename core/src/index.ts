@@ -40,3 +40,11 @@ export type { ProblemCode, ValidationContext, ValidationProblem } from './valida
 
 export { TOPICS, topicName } from './topics.js';
 export type { TopicName } from './topics.js';
+export { MemoryBroker } from './bus/memory-broker.js';
+export type {
+  BatchHandler,
+  BrokerRecord,
+  BrokerSubscription,
+  OutgoingRecord,
+  SubscribeOptions,
+} from './bus/memory-broker.js';
