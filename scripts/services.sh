@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real servers for the integration tests: Redis, ClickHouse, Kafka and a MongoDB-compatible server.
 #
-# Usage: scripts/services.sh up|down|status|env      (or: npm run services -- <command>)
+# Usage: scripts/services.sh up|down|status|env|stop SERVER|start SERVER      (or: npm run services -- <command>)
 #
 # For each server `up` picks, in this order:
 #   1. the address in VANE_REDIS_URL / VANE_CLICKHOUSE_URL / VANE_KAFKA_BROKERS / VANE_MONGO_URL,
@@ -284,18 +284,40 @@ cmd_status() {
   return "$all_up"
 }
 
+# Fault tests stop and restart one server while a test runs (native servers only).
+one_service() {
+  local svc=${1:-}
+  [[ " ${SERVICES[*]} " == *" $svc "* ]] || die "unknown server '$svc' (one of: ${SERVICES[*]})"
+  [[ $(mode_of "$svc") == native ]] ||
+    die "${NAME[$svc]}: stop/start only manages servers this script installed natively"
+}
+
+cmd_stop() {
+  one_service "$1"
+  "${1}_native_stop"
+  log "${NAME[$1]}: stopped"
+}
+
+cmd_start() {
+  one_service "$1"
+  MODE[$1]=native
+  ADDRESS[$1]=$(address_of "$1" native)
+  native_up "$1"
+  log "${NAME[$1]}: up at ${ADDRESS[$1]}"
+}
+
 cmd_env() {
   [[ -f $ENV_FILE ]] || die "$ENV_FILE does not exist: run \`npm run services up\` first"
   cat "$ENV_FILE"
 }
 
 usage() {
-  echo "usage: scripts/services.sh up|down|status|env" >&2
+  echo "usage: scripts/services.sh up|down|status|env|stop SERVER|start SERVER" >&2
   exit 2
 }
 
 main() {
-  (($# == 1)) || usage
+  (($# >= 1)) || usage
   mkdir -p "$RIG/logs"
   # Ask Docker once, here: mode_of runs in subshells, which cannot fill the cache.
   [[ ${VANE_RIG_MODE:-} == native ]] || docker_engine || true
@@ -305,6 +327,12 @@ main() {
       exec 9>"$RIG/.lock"
       flock 9
       "cmd_$1"
+      ;;
+    stop | start)
+      (($# == 2)) || usage
+      exec 9>"$RIG/.lock"
+      flock 9
+      "cmd_$1" "$2"
       ;;
     status) cmd_status ;;
     env) cmd_env ;;

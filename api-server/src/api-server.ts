@@ -1,0 +1,446 @@
+// Assembles the api-server from already-built adapters: the gRPC admin API, the change relay,
+// the end-user consumer and the health endpoint. Tests and the embedded launcher call
+// `startApiServer`; `main.ts` builds the real adapters and calls it too.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AccessTokenServiceService } from '@vane/gen/node/vane/admin/v1/access_token_service';
+import { AuditLogServiceService } from '@vane/gen/node/vane/admin/v1/audit_log_service';
+import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_service';
+import { ExperimentServiceService } from '@vane/gen/node/vane/admin/v1/experiment_service';
+import { MetricServiceService } from '@vane/gen/node/vane/admin/v1/metric_service';
+import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
+import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
+import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
+import { ACCESS_TOKENS } from './access-tokens/access-token-doc.js';
+import type { AccessTokenDoc } from './access-tokens/access-token-doc.js';
+import { accessTokenService, bootstrapOwner } from './access-tokens/access-token-service.js';
+import { auditLogService } from './audit/audit-log-service.js';
+import { Authenticator } from './auth/authenticator.js';
+import type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
+import { AUDIT_COLLECTION, REVISIONS_COLLECTION } from './changes/audit-entry.js';
+import type { AuditDoc, RevisionDoc } from './changes/audit-entry.js';
+import { flagChangedMessage, segmentChangedMessage } from './changes/change-events.js';
+import { ChangeRelay } from './changes/change-relay.js';
+import type { RelayedKind } from './changes/change-relay.js';
+import { ChangeWriter } from './changes/change-writer.js';
+import { END_USERS } from './end-users/end-user-doc.js';
+import type { EndUserDoc } from './end-users/end-user-doc.js';
+import { startEndUserConsumer } from './end-users/end-user-consumer.js';
+import { endUserService } from './end-users/end-user-service.js';
+import { envAccess } from './environments/env-access.js';
+import { ENVIRONMENTS } from './environments/environment-doc.js';
+import type { EnvironmentDoc } from './environments/environment-doc.js';
+import { environmentService } from './environments/environment-service.js';
+import type { AnalyticsGateway } from './flags/analytics-gateway.js';
+import { FLAGS } from './flags/flag-doc.js';
+import type { FlagDoc } from './flags/flag-doc.js';
+import { flagService } from './flags/flag-service.js';
+import { EXPERIMENTS } from './experiments/experiment-doc.js';
+import type { ExperimentDoc } from './experiments/experiment-doc.js';
+import { experimentService } from './experiments/experiment-service.js';
+import { METRICS } from './metrics/metric-doc.js';
+import type { MetricDoc } from './metrics/metric-doc.js';
+import { metricService } from './metrics/metric-service.js';
+import { grpcHandlers } from './grpc/grpc-handlers.js';
+import { startHealthServer } from './http/health-server.js';
+import { PROJECTS } from './projects/project-doc.js';
+import type { ProjectDoc } from './projects/project-doc.js';
+import { projectService } from './projects/project-service.js';
+import { SEGMENTS } from './segments/segment-doc.js';
+import type { SegmentDoc } from './segments/segment-doc.js';
+import { segmentService } from './segments/segment-service.js';
+import type { Collection, DocumentStore, Json, StoredDocument } from './store/document-store.js';
+
+/** The adapters the api-server runs on. */
+export interface ApiServerDeps {
+  readonly store: DocumentStore;
+  readonly publisher: ChangePublisher;
+  readonly source: MessageSource;
+  readonly logger: Logger;
+  readonly analytics?: AnalyticsGateway;
+}
+
+/** Listening and behaviour settings. */
+export interface ApiServerOptions {
+  /** gRPC port; 0 picks a free one. */
+  readonly grpcPort: number;
+  /** HTTP port of /healthz, /readyz, /metrics; 0 picks a free one. */
+  readonly httpPort: number;
+  readonly host?: string;
+  /** Owner token to install on first run; unset → a random one is made and returned once. */
+  readonly bootstrapToken?: string;
+  /** Kafka topic prefix of this deployment. */
+  readonly topicPrefix?: string;
+  /** Largest accepted gRPC request, in bytes. */
+  readonly maxRequestBytes?: number;
+  /** Sweep interval of the change relay, in ms. */
+  readonly relayIntervalMs?: number;
+}
+
+/** A running api-server. */
+export interface RunningApiServer {
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  /** The owner token created on this start (first run without a configured token), else undefined. */
+  readonly bootstrapToken: string | undefined;
+  readonly relay: ChangeRelay;
+  /** Stops accepting calls, drains in-flight ones, relays what it can, and closes. */
+  stop(): Promise<void>;
+}
+
+const protoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../proto');
+
+function str(state: Record<string, Json>, field: string): string {
+  const value = state[field];
+  return typeof value === 'string' ? value : '';
+}
+
+/** Starts the api-server on the given adapters. */
+export async function startApiServer(
+  deps: ApiServerDeps,
+  options: ApiServerOptions,
+): Promise<RunningApiServer> {
+  const { store, logger } = deps;
+  const host = options.host ?? '127.0.0.1';
+  const prefix = options.topicPrefix ?? '';
+  const projects = store.collection<ProjectDoc>(PROJECTS.name, PROJECTS.unique);
+  const environments = store.collection<EnvironmentDoc>(ENVIRONMENTS.name, ENVIRONMENTS.unique);
+  const flags = store.collection<FlagDoc>(FLAGS.name, FLAGS.unique);
+  const segments = store.collection<SegmentDoc>(SEGMENTS.name, SEGMENTS.unique);
+  const tokens = store.collection<AccessTokenDoc>(ACCESS_TOKENS.name, ACCESS_TOKENS.unique);
+  const endUsers = store.collection<EndUserDoc>(END_USERS.name, END_USERS.unique);
+  const metrics = store.collection<MetricDoc>(METRICS.name, METRICS.unique);
+  const experiments = store.collection<ExperimentDoc>(EXPERIMENTS.name, EXPERIMENTS.unique);
+  const audit = store.collection<AuditDoc>(AUDIT_COLLECTION);
+  const revisions = store.collection<RevisionDoc>(REVISIONS_COLLECTION);
+  await store.ready();
+
+  const envProject = new Map<string, string>();
+  const projectOfEnv = (envId: string): string => envProject.get(envId) ?? '';
+  const kind = (
+    collection: Collection<StoredDocument>,
+    resourceType: ResourceType,
+    place: RelayedKind['place'],
+    extra: Partial<RelayedKind> = {},
+  ): RelayedKind => ({ collection, resourceType, place, ...extra });
+  const kinds: RelayedKind[] = [
+    kind(projects, ResourceType.RESOURCE_TYPE_PROJECT, (s) => ({
+      projectId: str(s, '_id'),
+      envId: '',
+      key: str(s, 'key'),
+    })),
+    kind(environments, ResourceType.RESOURCE_TYPE_ENVIRONMENT, (s) => ({
+      projectId: str(s, 'projectId'),
+      envId: str(s, '_id'),
+      key: str(s, 'key'),
+    })),
+    kind(
+      flags,
+      ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
+      (s) => ({
+        projectId: projectOfEnv(str(s, 'envId')),
+        envId: str(s, 'envId'),
+        key: str(s, 'key'),
+      }),
+      { revisions: true, event: async (record) => flagChangedMessage(record, prefix) },
+    ),
+    kind(
+      segments,
+      ResourceType.RESOURCE_TYPE_SEGMENT,
+      (s) => ({
+        projectId: projectOfEnv(str(s, 'envId')),
+        envId: str(s, 'envId'),
+        key: str(s, 'key'),
+      }),
+      {
+        revisions: true,
+        event: async (record) => {
+          const state = (record.after ?? record.before) as Record<string, Json>;
+          const users = await flags.list({
+            filter: {
+              envId: str(state, 'envId'),
+              segmentIds: str(state, '_id'),
+              isArchived: { ne: true },
+            },
+            orderBy: '_id',
+            limit: 10_000,
+          });
+          return segmentChangedMessage(
+            record,
+            users.items.map((f) => f._id),
+            prefix,
+          );
+        },
+      },
+    ),
+    kind(tokens, ResourceType.RESOURCE_TYPE_ACCESS_TOKEN, (s) => ({
+      projectId: '',
+      envId: '',
+      key: str(s, 'name'),
+    })),
+    kind(metrics, ResourceType.RESOURCE_TYPE_METRIC, (s) => ({
+      projectId: projectOfEnv(str(s, 'envId')),
+      envId: str(s, 'envId'),
+      key: str(s, 'name'),
+    })),
+    kind(experiments, ResourceType.RESOURCE_TYPE_EXPERIMENT, (s) => ({
+      projectId: projectOfEnv(str(s, 'envId')),
+      envId: str(s, 'envId'),
+      key: str(s, 'name') || str(s, '_id'),
+    })),
+    // End users seen by SDKs are system writes: relayed (to empty outboxes) but not audited.
+    kind(
+      endUsers,
+      ResourceType.RESOURCE_TYPE_END_USER,
+      (s) => ({
+        projectId: projectOfEnv(str(s, 'envId')),
+        envId: str(s, 'envId'),
+        key: str(s, 'keyId'),
+      }),
+      { audit: false },
+    ),
+  ];
+  // Audit entries name the project of env-scoped resources: keep an env → project map.
+  for (const env of (await environments.list({ filter: {}, orderBy: '_id', limit: 100_000 }))
+    .items) {
+    envProject.set(env._id, env.projectId);
+  }
+
+  const relay = new ChangeRelay({
+    kinds,
+    audit,
+    revisions,
+    publisher: deps.publisher,
+    logger: logger.child({ module: 'change-relay' }),
+    intervalMs: options.relayIntervalMs ?? 1000,
+  });
+  const writer = new ChangeWriter(store, {
+    recorded: async (collection, doc, record) => {
+      if (collection === ENVIRONMENTS.name) {
+        envProject.set(doc._id, (doc as unknown as EnvironmentDoc).projectId);
+      }
+      await relay.recorded(collection, doc, record);
+    },
+  });
+  const authenticator = new Authenticator(tokens);
+  const access = envAccess(environments);
+
+  const registry = new Registry();
+  const calls = new Counter({
+    name: 'vane_api_grpc_calls_total',
+    help: 'Admin gRPC calls by method and status code',
+    labelNames: ['method', 'code'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'vane_api_grpc_call_seconds',
+    help: 'Admin gRPC call latency',
+    labelNames: ['method'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'vane_api_changes_relayed_total',
+    help: 'Change records relayed (audit + Kafka) since start',
+    registers: [registry],
+    collect() {
+      this.set(relay.relayed);
+    },
+  });
+  new Gauge({
+    name: 'vane_api_change_publish_failures_total',
+    help: 'Failed change-relay passes (e.g. Kafka unavailable) since start',
+    registers: [registry],
+    collect() {
+      this.set(relay.publishFailures);
+    },
+  });
+  const observe = (method: string, code: number, seconds: number): void => {
+    calls.inc({ method, code: String(code) });
+    latency.observe({ method }, seconds);
+  };
+  const authenticate = (m: Parameters<Authenticator['authenticate']>[0]) =>
+    authenticator.authenticate(m);
+  const log = logger.child({ module: 'grpc' });
+
+  const server = new Server({
+    'grpc.max_receive_message_length': options.maxRequestBytes ?? 4 * 1024 * 1024,
+  });
+  server.addService(
+    ProjectServiceService,
+    grpcHandlers(
+      'ProjectService',
+      projectService(projects, environments, writer),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
+    EnvironmentServiceService,
+    grpcHandlers(
+      'EnvironmentService',
+      environmentService(
+        environments,
+        projects,
+        async (envId) => (await flags.count({ envId })) + (await segments.count({ envId })),
+        writer,
+      ),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
+    FeatureFlagServiceService,
+    grpcHandlers(
+      'FeatureFlagService',
+      flagService({
+        flags,
+        segments,
+        revisions,
+        envAccess: access,
+        writer,
+        analytics: deps.analytics,
+      }),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
+    SegmentServiceService,
+    grpcHandlers(
+      'SegmentService',
+      segmentService({ segments, flags, revisions, envAccess: access, writer }),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
+    EndUserServiceService,
+    grpcHandlers(
+      'EndUserService',
+      endUserService({ endUsers, flags, segments, envAccess: access, writer }),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
+    MetricServiceService,
+    grpcHandlers(
+      'MetricService',
+      metricService({ metrics, experiments, envAccess: access, writer }),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
+    ExperimentServiceService,
+    grpcHandlers(
+      'ExperimentService',
+      experimentService({
+        experiments,
+        flags,
+        metrics,
+        envAccess: access,
+        writer,
+        analytics: deps.analytics,
+      }),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
+    AccessTokenServiceService,
+    grpcHandlers(
+      'AccessTokenService',
+      accessTokenService(tokens, writer, authenticator),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
+    AuditLogServiceService,
+    grpcHandlers('AuditLogService', auditLogService(audit), authenticate, log, observe),
+  );
+
+  const health = new HealthImplementation({ '': 'SERVING', 'vane.admin.v1': 'SERVING' });
+  health.addToServer(server);
+  const descriptors = loadSync(
+    [
+      'vane/admin/v1/project_service.proto',
+      'vane/admin/v1/environment_service.proto',
+      'vane/admin/v1/feature_flag_service.proto',
+      'vane/admin/v1/segment_service.proto',
+      'vane/admin/v1/end_user_service.proto',
+      'vane/admin/v1/metric_service.proto',
+      'vane/admin/v1/experiment_service.proto',
+      'vane/admin/v1/access_token_service.proto',
+      'vane/admin/v1/audit_log_service.proto',
+    ],
+    { includeDirs: [protoRoot] },
+  );
+  new ReflectionService(descriptors).addToServer(server);
+
+  const grpcPort = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(
+      `${host}:${options.grpcPort}`,
+      ServerCredentials.createInsecure(),
+      (err, port) => (err ? reject(err) : resolve(port)),
+    );
+  });
+
+  const bootstrapToken = await bootstrapOwner(tokens, writer, options.bootstrapToken);
+  relay.start();
+  const consumer = await startEndUserConsumer({
+    source: deps.source,
+    publisher: deps.publisher,
+    endUsers,
+    writer,
+    logger: logger.child({ module: 'end-user-consumer' }),
+    topicPrefix: prefix,
+  });
+  const http = await startHealthServer(
+    { registry, ready: () => store.ping() },
+    options.httpPort,
+    host,
+  );
+  logger.info({ grpcPort, httpPort: http.port }, 'api-server listening');
+
+  return {
+    grpcPort,
+    httpPort: http.port,
+    bootstrapToken: options.bootstrapToken ? undefined : bootstrapToken,
+    relay,
+    async stop() {
+      health.setStatus('', 'NOT_SERVING');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.forceShutdown(), 10_000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await consumer.close();
+      await relay.stop();
+      await relay
+        .drain()
+        .catch((err: unknown) => logger.warn({ err }, 'changes left in the outbox'));
+      await http.close();
+    },
+  };
+}

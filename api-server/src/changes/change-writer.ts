@@ -1,0 +1,195 @@
+// Every admin write goes through here: optimistic concurrency on `revision`, a change record in
+// the document's outbox (atomically with the write), an environment sync version for flags and
+// segments, and a hand-off to the relay for the audit log and Kafka.
+import { randomUUID } from 'node:crypto';
+import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
+import { RevisionConflict } from '../errors/domain-errors.js';
+import { DuplicateKeyError } from '../store/document-store.js';
+import type {
+  ChangeRecord,
+  Collection,
+  DocumentStore,
+  Json,
+  StoredDocument,
+} from '../store/document-store.js';
+
+/** Who made a change and why. */
+export interface ChangeMeta {
+  readonly actorId: string;
+  readonly action: string;
+  readonly comment?: string;
+  readonly fields?: readonly string[];
+}
+
+/** Time and (for versioned resources) the environment sync version of a write. */
+export interface WriteContext {
+  /** Milliseconds since the epoch. */
+  readonly now: number;
+  /** The new sync version (flags and segments), or undefined. */
+  readonly version: number | undefined;
+}
+
+/** Receives every committed change record at once (the relay writes the audit entry). */
+export interface ChangeSink {
+  recorded(collection: string, doc: StoredDocument, record: ChangeRecord): Promise<void>;
+}
+
+/** How a resource is addressed in errors, and whether it carries an environment sync version. */
+export interface ResourceRef {
+  readonly type: ResourceType;
+  /** The id or key shown in errors. */
+  readonly display: string;
+  /** Counter name for the sync version (`env:<envId>`), for flags and segments only. */
+  readonly versionCounter?: string;
+}
+
+/** Most attempts of a read-modify-write when the caller did not pin a revision. */
+const MAX_ATTEMPTS = 8;
+
+/** The JSON form of a document as the audit log shows it (no bookkeeping fields). */
+export function auditForm(doc: StoredDocument | undefined): Json {
+  if (!doc) return null;
+  const {
+    outbox: _outbox,
+    deleted: _deleted,
+    ...rest
+  } = doc as StoredDocument & {
+    secrets?: { value: string }[];
+    hash?: string;
+  };
+  // Secrets never reach the audit log: environment secrets show their last 4 characters only.
+  if (Array.isArray(rest.secrets)) {
+    rest.secrets = rest.secrets.map((s) => ({ ...s, value: `…${s.value.slice(-4)}` }));
+  }
+  if (typeof rest.hash === 'string') rest.hash = '(hashed)';
+  return rest;
+}
+
+/**
+ * The default tombstone: marks the document deleted and frees its unique key at once (the
+ * document itself stays until its change records are relayed).
+ */
+function freeKey<T extends StoredDocument>(current: T): T {
+  const withKey = current as T & { key?: unknown };
+  return typeof withKey.key === 'string'
+    ? { ...current, deleted: true, key: `${withKey.key}\u0000deleted:${current._id}` }
+    : { ...current, deleted: true };
+}
+
+/** Writes documents with change records; see the module comment. */
+export class ChangeWriter {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly sink: ChangeSink,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Inserts a new document; `onDuplicate` makes the error for a taken key. */
+  async create<T extends StoredDocument>(
+    collection: Collection<T>,
+    ref: ResourceRef,
+    build: (ctx: WriteContext) => Omit<T, 'revision' | 'outbox'>,
+    meta: ChangeMeta,
+    onDuplicate: (err: DuplicateKeyError) => Error,
+  ): Promise<T> {
+    const ctx = await this.#context(ref);
+    const fields = { ...build(ctx), revision: 1, outbox: [] } as unknown as T;
+    const record = this.#record(meta, ctx, undefined, fields);
+    const doc = { ...fields, outbox: [record] };
+    try {
+      await collection.insert(doc);
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw onDuplicate(err);
+      throw err;
+    }
+    await this.sink.recorded(collection.name, doc, record);
+    return doc;
+  }
+
+  /**
+   * Applies `change` to the stored document. `expectedRevision` 0 retries on concurrent writes;
+   * any other value fails with ABORTED unless it is the stored revision. `change` may return the
+   * current document unchanged to skip the write.
+   */
+  async update<T extends StoredDocument>(
+    collection: Collection<T>,
+    id: string,
+    ref: ResourceRef,
+    expectedRevision: number,
+    change: (current: T, ctx: WriteContext) => T,
+    meta: ChangeMeta,
+    notFound: () => Error,
+    onDuplicate?: (err: DuplicateKeyError) => Error,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await collection.get(id);
+      if (!current) throw notFound();
+      if (expectedRevision !== 0 && current.revision !== expectedRevision) {
+        throw new RevisionConflict(ref.type, ref.display, current.revision);
+      }
+      const ctx = await this.#context(ref);
+      const next = change(current, ctx);
+      if (next === current) return current;
+      const written = { ...next, revision: current.revision + 1, outbox: current.outbox } as T;
+      const record = this.#record(meta, ctx, current, next.deleted ? undefined : written);
+      let outcome;
+      try {
+        outcome = await collection.commit(written, current.revision, record);
+      } catch (err) {
+        if (err instanceof DuplicateKeyError && onDuplicate) throw onDuplicate(err);
+        throw err;
+      }
+      if (outcome === 'ok') {
+        await this.sink.recorded(collection.name, written, record);
+        return written;
+      }
+      if (outcome === 'not-found') throw notFound();
+      if (expectedRevision !== 0 || attempt >= MAX_ATTEMPTS) {
+        const fresh = await collection.get(id);
+        if (!fresh) throw notFound();
+        throw new RevisionConflict(ref.type, ref.display, fresh.revision);
+      }
+    }
+  }
+
+  /** Marks a document deleted (it is purged once its change records are relayed). */
+  async remove<T extends StoredDocument>(
+    collection: Collection<T>,
+    id: string,
+    ref: ResourceRef,
+    expectedRevision: number,
+    meta: ChangeMeta,
+    notFound: () => Error,
+    tombstone: (current: T, ctx: WriteContext) => T = freeKey,
+  ): Promise<T> {
+    return this.update(collection, id, ref, expectedRevision, tombstone, meta, notFound);
+  }
+
+  async #context(ref: ResourceRef): Promise<WriteContext> {
+    const now = this.clock();
+    const version =
+      ref.versionCounter === undefined
+        ? undefined
+        : await this.store.nextVersion(ref.versionCounter, now);
+    return { now, version };
+  }
+
+  #record(
+    meta: ChangeMeta,
+    ctx: WriteContext,
+    before: StoredDocument | undefined,
+    after: StoredDocument | undefined,
+  ): ChangeRecord {
+    return {
+      id: randomUUID(),
+      at: ctx.now,
+      actorId: meta.actorId,
+      action: meta.action,
+      ...(meta.fields ? { fields: meta.fields } : {}),
+      ...(meta.comment ? { comment: meta.comment } : {}),
+      ...(ctx.version !== undefined ? { version: ctx.version } : {}),
+      before: auditForm(before),
+      after: auditForm(after),
+    };
+  }
+}

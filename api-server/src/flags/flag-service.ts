@@ -1,0 +1,442 @@
+// Feature flags: CRUD, toggle, archive/restore and every targeting edit, validated by core.
+import { randomUUID } from 'node:crypto';
+import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
+import type { FeatureFlagServiceServer } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ArchivedFilter, TagMatchMode } from '@vane/gen/node/vane/common/v1/query';
+import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
+import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
+import type { FeatureFlag as ProtoFlag } from '@vane/gen/node/vane/model/v1/flag';
+import { auditAction } from '../audit/audit-action.js';
+import type { ChangeWriter } from '../changes/change-writer.js';
+import type { EnvAccess } from '../environments/env-access.js';
+import {
+  AlreadyExists,
+  FailedPrecondition,
+  NotFound,
+  Unavailable,
+} from '../errors/domain-errors.js';
+import type { AsyncService } from '../grpc/grpc-handlers.js';
+import { maskPaths } from '../shared/field-mask.js';
+import { listPage } from '../shared/paging.js';
+import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
+import type { Collection, Filter } from '../store/document-store.js';
+import type { RevisionDoc } from '../changes/audit-entry.js';
+import type { SegmentDoc } from '../segments/segment-doc.js';
+import {
+  compiledEnvironment,
+  coreFlag,
+  coreSegment,
+  environmentContents,
+} from './environment-contents.js';
+import { evaluationToProto, userFromProto } from './flag-evaluation.js';
+import { envVersionCounter } from './flag-doc.js';
+import type { FlagDoc } from './flag-doc.js';
+import {
+  flagFieldsFromProto,
+  flagToProto,
+  segmentIdsOf,
+  variationTypeToCore,
+} from './flag-mapping.js';
+import { assertValidFlag } from './flag-validation.js';
+import type { AnalyticsGateway } from './analytics-gateway.js';
+
+const UPDATABLE = [
+  'name',
+  'description',
+  'tags',
+  'variations',
+  'disabled_variation_id',
+  'target_users',
+  'rules',
+  'fallthrough',
+  'expt_include_all_targets',
+  'prerequisites',
+] as const;
+
+const FIELD_OF: Record<(typeof UPDATABLE)[number], keyof ReturnType<typeof flagFieldsFromProto>> = {
+  name: 'name',
+  description: 'description',
+  tags: 'tags',
+  variations: 'variations',
+  disabled_variation_id: 'disabledVariationId',
+  target_users: 'targetUsers',
+  rules: 'rules',
+  fallthrough: 'fallthrough',
+  expt_include_all_targets: 'exptIncludeAllTargets',
+  prerequisites: 'prerequisites',
+};
+
+/** Dependencies of the flag service. */
+export interface FlagServiceDeps {
+  readonly flags: Collection<FlagDoc>;
+  readonly segments: Collection<SegmentDoc>;
+  readonly revisions: Collection<RevisionDoc>;
+  readonly envAccess: EnvAccess;
+  readonly writer: ChangeWriter;
+  readonly analytics?: AnalyticsGateway;
+}
+
+/** FeatureFlagService: VIEWER reads, EDITOR writes, on the environment's project. */
+export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServiceServer> {
+  const { flags, writer, envAccess } = deps;
+  const ref = (envId: string, key: string) => ({
+    type: ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
+    display: key,
+    versionCounter: envVersionCounter(envId),
+  });
+  const notFound = (key: string) => () =>
+    new NotFound(ResourceType.RESOURCE_TYPE_FEATURE_FLAG, key, 'flag');
+
+  async function byKey(envId: string, key: string): Promise<FlagDoc> {
+    validate((v) => v.required(key, 'key'));
+    const doc = await flags.findOne({ envId, key });
+    if (!doc) throw notFound(key)();
+    return doc;
+  }
+
+  async function validated(envId: string, doc: FlagDoc): Promise<void> {
+    const contents = await environmentContents(flags, deps.segments, envId);
+    assertValidFlag(
+      coreFlag(doc),
+      contents.segments.map(coreSegment),
+      contents.flags.filter((f) => f._id !== doc._id).map(coreFlag),
+    );
+  }
+
+  /** A write on the flag `key` of `envId` that only changes simple state. */
+  async function stateChange(
+    envId: string,
+    key: string,
+    expectedRevision: number,
+    action: string,
+    comment: string,
+    change: (current: FlagDoc) => Partial<FlagDoc> | undefined,
+    principalId: string,
+  ): Promise<ProtoFlag> {
+    const current = await byKey(envId, key);
+    const doc = await writer.update(
+      flags,
+      current._id,
+      ref(envId, key),
+      expectedRevision,
+      (cur, { now, version }) => {
+        const patch = change(cur);
+        if (!patch) return cur;
+        return {
+          ...cur,
+          ...patch,
+          version: version!,
+          updatedAt: new Date(now).toISOString(),
+          updaterId: principalId,
+        };
+      },
+      { actorId: principalId, action, comment },
+      notFound(key),
+    );
+    return flagToProto(doc);
+  }
+
+  return {
+    async listFeatureFlags(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_VIEWER);
+      const query = req.query.trim();
+      const filter: Record<string, unknown> = { envId: req.envId };
+      if (query) filter.anyOf = [{ key: { contains: query } }, { name: { contains: query } }];
+      if (req.tags.length > 0) {
+        filter.tags =
+          req.tagMatch === TagMatchMode.TAG_MATCH_MODE_ALL ? { all: req.tags } : { in: req.tags };
+      }
+      if (req.isEnabled !== undefined) filter.isEnabled = req.isEnabled;
+      if (req.archived === ArchivedFilter.ARCHIVED_FILTER_ARCHIVED) filter.isArchived = true;
+      else if (req.archived !== ArchivedFilter.ARCHIVED_FILTER_ALL)
+        filter.isArchived = { ne: true };
+      const byKeyOrder = req.orderBy === 'key';
+      const { items, page } = await listPage(flags, req.page, {
+        filter: filter as Filter,
+        orderBy: byKeyOrder ? 'key' : 'version',
+        descending: !byKeyOrder,
+        scope: [
+          'flags',
+          req.envId,
+          query,
+          req.tags,
+          req.tagMatch,
+          req.isEnabled,
+          req.archived,
+          req.orderBy,
+        ],
+        count: true,
+      });
+      return { flags: items.map(flagToProto), page };
+    },
+
+    async getFeatureFlag(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_VIEWER);
+      return { flag: flagToProto(await byKey(req.envId, req.key)) };
+    },
+
+    async createFeatureFlag(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
+      const sent = req.flag;
+      validate((v) => {
+        v.key(sent?.key, 'flag.key').required(sent?.name, 'flag.name');
+        v.maxLength(sent?.description, 'flag.description', MAX_DESCRIPTION_LENGTH);
+        v.check(
+          sent !== undefined && variationTypeToCore(sent.variationType) !== undefined,
+          'flag.variation_type',
+          'is required (BOOLEAN, STRING, NUMBER or JSON)',
+        );
+      });
+      const input = sent!;
+      const type = variationTypeToCore(input.variationType)!;
+      const fields = flagFieldsFromProto(input);
+      // Friendly defaults: a boolean flag with no variations gets true/false; an empty
+      // fallthrough serves the first variation; an empty off variation is the last one.
+      const variations =
+        fields.variations.length === 0 && type === 'boolean'
+          ? [
+              { id: randomUUID(), name: 'On', value: 'true' },
+              { id: randomUUID(), name: 'Off', value: 'false' },
+            ]
+          : fields.variations;
+      const first = variations[0]?.id ?? '';
+      const id = randomUUID();
+      const draft = (now: number, version: number): Omit<FlagDoc, 'revision' | 'outbox'> => ({
+        ...fields,
+        _id: id,
+        id,
+        envId: req.envId,
+        key: input.key,
+        variationType: type,
+        variations,
+        isEnabled: input.isEnabled,
+        disabledVariationId:
+          fields.disabledVariationId || (variations[variations.length - 1]?.id ?? ''),
+        fallthrough:
+          fields.fallthrough.variations.length > 0
+            ? fields.fallthrough
+            : {
+                ...fields.fallthrough,
+                variations: [{ id: first, rollout: [0, 1], exptRollout: 1 }],
+              },
+        isArchived: false,
+        segmentIds: segmentIdsOf(fields.rules),
+        version,
+        createdAt: new Date(now).toISOString(),
+        updatedAt: new Date(now).toISOString(),
+        creatorId: principal.tokenId,
+        updaterId: principal.tokenId,
+      });
+      await validated(req.envId, { ...draft(Date.now(), 0), revision: 0, outbox: [] });
+      const doc = await writer.create<FlagDoc>(
+        flags,
+        ref(req.envId, input.key),
+        ({ now, version }) => draft(now, version!),
+        { actorId: principal.tokenId, action: 'created', comment: req.comment },
+        () => new AlreadyExists(ResourceType.RESOURCE_TYPE_FEATURE_FLAG, input.key, 'flag key'),
+      );
+      return { flag: flagToProto(doc) };
+    },
+
+    async updateFeatureFlag(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
+      validate((v) =>
+        v.revision(req.expectedRevision).check(req.flag !== undefined, 'flag', 'is required'),
+      );
+      const paths = maskPaths(req.updateMask, UPDATABLE);
+      const sent = flagFieldsFromProto(req.flag!);
+      validate((v) => {
+        if (paths.includes('name')) v.required(sent.name, 'flag.name');
+        v.maxLength(sent.description, 'flag.description', MAX_DESCRIPTION_LENGTH);
+      });
+      const current = await byKey(req.envId, req.key);
+      const contents = await environmentContents(flags, deps.segments, req.envId);
+      const doc = await writer.update(
+        flags,
+        current._id,
+        ref(req.envId, req.key),
+        req.expectedRevision,
+        (cur, { now, version }) => {
+          const next: FlagDoc = { ...cur };
+          for (const path of paths) Object.assign(next, { [FIELD_OF[path]]: sent[FIELD_OF[path]] });
+          const result = {
+            ...next,
+            segmentIds: segmentIdsOf(next.rules),
+            version: version!,
+            updatedAt: new Date(now).toISOString(),
+            updaterId: principal.tokenId,
+          };
+          assertValidFlag(
+            coreFlag(result),
+            contents.segments.map(coreSegment),
+            contents.flags.filter((f) => f._id !== cur._id).map(coreFlag),
+          );
+          return result;
+        },
+        { actorId: principal.tokenId, action: 'updated', comment: req.comment, fields: paths },
+        notFound(req.key),
+      );
+      return { flag: flagToProto(doc) };
+    },
+
+    async toggleFeatureFlag(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
+      validate((v) => v.revision(req.expectedRevision));
+      const flag = await stateChange(
+        req.envId,
+        req.key,
+        req.expectedRevision,
+        'toggled',
+        req.comment,
+        (cur) => (cur.isEnabled === req.enabled ? undefined : { isEnabled: req.enabled }),
+        principal.tokenId,
+      );
+      return { flag };
+    },
+
+    async archiveFeatureFlag(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
+      validate((v) => v.revision(req.expectedRevision));
+      const flag = await stateChange(
+        req.envId,
+        req.key,
+        req.expectedRevision,
+        'archived',
+        req.comment,
+        (cur) => {
+          if (cur.isArchived) {
+            throw new FailedPrecondition(
+              ErrorReason.ERROR_REASON_ARCHIVED,
+              `flag ${req.key} is already archived`,
+              ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
+              req.key,
+            );
+          }
+          return { isArchived: true };
+        },
+        principal.tokenId,
+      );
+      return { flag };
+    },
+
+    async restoreFeatureFlag(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
+      validate((v) => v.revision(req.expectedRevision));
+      const flag = await stateChange(
+        req.envId,
+        req.key,
+        req.expectedRevision,
+        'restored',
+        req.comment,
+        (cur) => {
+          if (!cur.isArchived) {
+            throw new FailedPrecondition(
+              ErrorReason.ERROR_REASON_NOT_ARCHIVED,
+              `flag ${req.key} is not archived`,
+              ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
+              req.key,
+            );
+          }
+          return { isArchived: false };
+        },
+        principal.tokenId,
+      );
+      return { flag };
+    },
+
+    async deleteFeatureFlag(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
+      validate((v) => v.revision(req.expectedRevision));
+      const current = await byKey(req.envId, req.key);
+      const dependents = await flags.findOne({
+        envId: req.envId,
+        'prerequisites.flagKey': req.key,
+      });
+      if (dependents) {
+        throw new FailedPrecondition(
+          ErrorReason.ERROR_REASON_IN_USE,
+          `flag ${dependents.key} has ${req.key} as a prerequisite`,
+          ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
+          req.key,
+          { referenced_by: dependents.key },
+        );
+      }
+      await writer.remove(
+        flags,
+        current._id,
+        ref(req.envId, req.key),
+        req.expectedRevision,
+        { actorId: principal.tokenId, action: 'deleted', comment: req.comment },
+        notFound(req.key),
+        (cur, { version }) => ({
+          ...cur,
+          deleted: true,
+          key: `${cur.key}\u0000deleted:${cur._id}`,
+          version: version!,
+        }),
+      );
+      return {};
+    },
+
+    async listFeatureFlagRevisions(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_VIEWER);
+      const flag = await byKey(req.envId, req.key);
+      const { items, page } = await listPage(deps.revisions, req.page, {
+        filter: { resourceId: flag._id },
+        orderBy: 'createdAt',
+        descending: true,
+        scope: ['flag-revisions', flag._id],
+        count: true,
+      });
+      return {
+        revisions: items.map((r) => ({
+          revision: r.resourceRevision,
+          flag: flagToProto({
+            ...(r.snapshot as unknown as FlagDoc),
+            revision: r.resourceRevision,
+            outbox: [],
+          }),
+          action: auditAction(r.action),
+          actorId: r.actorId,
+          comment: r.comment,
+          createdAt: new Date(r.createdAt),
+        })),
+        page,
+      };
+    },
+
+    async evaluateFeatureFlags(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_VIEWER);
+      validate((v) => v.required(req.user?.keyId, 'user.key_id'));
+      const env = await compiledEnvironment(flags, deps.segments, req.envId);
+      const user = userFromProto(req.user!);
+      const keys =
+        req.keys.length > 0 ? req.keys : env.flagKeys().filter((k) => !env.getFlag(k)?.isArchived);
+      return {
+        results: keys.map((key) =>
+          evaluationToProto(key, env.getFlag(key), env.evaluate(key, user)),
+        ),
+      };
+    },
+
+    async listFeatureFlagTags(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_VIEWER);
+      const tags = await flags.distinct('tags', { envId: req.envId });
+      return { tags: tags.map(String).sort() };
+    },
+
+    async getFeatureFlagInsights(req, { principal }) {
+      await envAccess(req.envId, principal, Role.ROLE_VIEWER);
+      const flag = await byKey(req.envId, req.key);
+      if (!deps.analytics) throw new Unavailable('the analytics service is not configured');
+      return {
+        insights: await deps.analytics.flagInsights(
+          req.envId,
+          flag.key,
+          req.timeRange,
+          req.interval,
+        ),
+      };
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Maps domain errors to gRPC statuses with the contract's structured details: a
+// `vane.common.v1.RpcStatus` (wire-compatible with google.rpc.Status) holding one ErrorInfo, in
+// the standard `grpc-status-details-bin` trailer. Unknown errors become INTERNAL with a generic
+// message; their cause is logged, never sent.
+import { Metadata, status } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { ErrorInfo, RpcStatus } from '@vane/gen/node/vane/common/v1/errors';
+import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
+import {
+  AlreadyExists,
+  DomainError,
+  FailedPrecondition,
+  InvalidArgument,
+  NotFound,
+  PermissionDenied,
+  RevisionConflict,
+  Unauthenticated,
+  Unavailable,
+} from '../errors/domain-errors.js';
+
+const ERROR_INFO_TYPE_URL = 'type.googleapis.com/vane.common.v1.ErrorInfo';
+
+function codeOf(err: DomainError): status {
+  if (err instanceof InvalidArgument) return status.INVALID_ARGUMENT;
+  if (err instanceof NotFound) return status.NOT_FOUND;
+  if (err instanceof AlreadyExists) return status.ALREADY_EXISTS;
+  if (err instanceof RevisionConflict) return status.ABORTED;
+  if (err instanceof FailedPrecondition) return status.FAILED_PRECONDITION;
+  if (err instanceof Unauthenticated) return status.UNAUTHENTICATED;
+  if (err instanceof PermissionDenied) return status.PERMISSION_DENIED;
+  if (err instanceof Unavailable) return status.UNAVAILABLE;
+  return status.INTERNAL;
+}
+
+function errorInfoOf(err: DomainError): ErrorInfo {
+  const info: ErrorInfo = {
+    reason: err.reason,
+    fieldViolations: [],
+    currentRevision: 0,
+    resourceType: ResourceType.RESOURCE_TYPE_UNSPECIFIED,
+    resourceId: '',
+    metadata: {},
+  };
+  if (err instanceof InvalidArgument) info.fieldViolations = [...err.violations];
+  if (err instanceof NotFound || err instanceof AlreadyExists || err instanceof RevisionConflict) {
+    info.resourceType = err.resourceType;
+    info.resourceId = err.resourceId;
+  }
+  if (err instanceof RevisionConflict) info.currentRevision = err.currentRevision;
+  if (err instanceof FailedPrecondition) {
+    info.resourceType = err.resourceType ?? ResourceType.RESOURCE_TYPE_UNSPECIFIED;
+    info.resourceId = err.resourceId ?? '';
+    info.metadata = { ...err.metadata };
+  }
+  return info;
+}
+
+/** The gRPC error to send for any thrown value. */
+export function toServiceError(
+  err: unknown,
+  logger: Logger,
+  method: string,
+): Partial<ServiceError> {
+  if (!(err instanceof DomainError)) {
+    logger.error({ err, method }, 'unexpected error in gRPC handler');
+    return { code: status.INTERNAL, details: 'internal error' };
+  }
+  const code = codeOf(err);
+  const rpcStatus = RpcStatus.encode({
+    code,
+    message: err.message,
+    details: [
+      {
+        typeUrl: ERROR_INFO_TYPE_URL,
+        value: Buffer.from(ErrorInfo.encode(errorInfoOf(err)).finish()),
+      },
+    ],
+  }).finish();
+  const metadata = new Metadata();
+  metadata.set('grpc-status-details-bin', Buffer.from(rpcStatus));
+  return { code, details: err.message, metadata };
+}
+
+/** Decodes the ErrorInfo of a failed call's trailers (clients and tests), or undefined. */
+export function errorInfoFromMetadata(metadata: Metadata | undefined): ErrorInfo | undefined {
+  const raw = metadata?.get('grpc-status-details-bin')[0];
+  if (!(raw instanceof Buffer)) return undefined;
+  const detail = RpcStatus.decode(raw).details.find((d) => d.typeUrl === ERROR_INFO_TYPE_URL);
+  return detail ? ErrorInfo.decode(detail.value) : undefined;
+}

@@ -1,0 +1,161 @@
+// The persistence port of the api-server: named collections of JSON documents with optimistic
+// concurrency and a per-document outbox. Every admin resource (projects, environments, flags,
+// segments, end users, metrics, experiments, access tokens) is a document in one collection.
+//
+// Why an outbox *inside* each document: FerretDB (and MongoDB without a replica set) has no
+// multi-document transactions. A write changes the resource and appends the change record to that
+// same document in one atomic single-document update, so a change can never be saved without its
+// record, nor recorded without being saved. The change relay (`changes/change-relay.ts`) later
+// turns each record into an audit entry, a revision snapshot and (for flags and segments) a Kafka
+// message, then removes it. Records survive crashes and Kafka outages because they live in the
+// document until published.
+
+/** A JSON value as stored. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One change waiting to be relayed: the audit record, and the event source for Kafka. */
+export interface ChangeRecord {
+  /** Unique id (UUID); also the Kafka `event_id` and the audit entry id (idempotency key). */
+  readonly id: string;
+  /** Milliseconds since the epoch when the change was made. */
+  readonly at: number;
+  /** Access-token id (or `system`) that made the change. */
+  readonly actorId: string;
+  /** What happened, e.g. `created`, `updated`, `toggled`, `archived`, `restored`, `deleted`. */
+  readonly action: string;
+  /** Which fields changed (update masks), for the audit log. */
+  readonly fields?: readonly string[];
+  /** Free-text comment of the caller. */
+  readonly comment?: string;
+  /** The environment's sync version given to this change (flags and segments only). */
+  readonly version?: number;
+  /** The resource before the change (null on create). */
+  readonly before: Json;
+  /** The resource after the change (null on delete). */
+  readonly after: Json;
+}
+
+/** Fields every stored document has, managed by the store's callers. */
+export interface StoredDocument {
+  /** Primary key. */
+  readonly _id: string;
+  /** Optimistic-concurrency counter: 1 after create, +1 on every committed write. */
+  readonly revision: number;
+  /** Change records not yet relayed, oldest first. */
+  readonly outbox: readonly ChangeRecord[];
+  /** A deleted document stays (tombstoned) until its outbox is relayed, then it is purged. */
+  readonly deleted?: boolean;
+}
+
+/** A value condition on one (possibly dotted) field. Arrays match if any element matches. */
+export type FieldCondition =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly in: readonly (string | number | boolean)[] }
+  | { readonly all: readonly (string | number | boolean)[] }
+  | { readonly ne: string | number | boolean | null }
+  | { readonly gt: string | number }
+  | { readonly gte: string | number }
+  | { readonly lt: string | number }
+  | { readonly contains: string };
+
+/**
+ * A filter: every field condition must hold (AND). `anyOf` adds a disjunction of sub-filters.
+ * `contains` is a case-insensitive substring match on a string field.
+ */
+export interface Filter {
+  readonly [field: string]: FieldCondition | readonly Filter[] | undefined;
+  readonly anyOf?: readonly Filter[];
+}
+
+/** A page request over a filtered, ordered collection. */
+export interface PageQuery {
+  readonly filter: Filter;
+  /** Field to order by (ascending unless `descending`); ties are broken by `_id`. */
+  readonly orderBy: string;
+  readonly descending?: boolean;
+  /** Maximum items to return (≥ 1). */
+  readonly limit: number;
+  /** Position after which the page starts: the last item's order value and id. */
+  readonly after?: { readonly value: string | number; readonly id: string };
+}
+
+/** A page of documents; `hasMore` tells whether items follow the last one. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly hasMore: boolean;
+}
+
+/** Outcome of a conditional write. */
+export type WriteOutcome = 'ok' | 'conflict' | 'not-found';
+
+/** Unique-index violation, e.g. a flag key that already exists in the environment. */
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly index: string,
+  ) {
+    super(`duplicate key in ${collection} (${index})`);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+/** A unique index declared by a collection. */
+export interface UniqueIndex {
+  /** Name reported in DuplicateKeyError. */
+  readonly name: string;
+  readonly fields: readonly string[];
+}
+
+/** One named collection of documents of type T. */
+export interface Collection<T extends StoredDocument> {
+  readonly name: string;
+  /** The live (not deleted) document with this id, or undefined. */
+  get(id: string): Promise<T | undefined>;
+  /** The first live document matching the filter, or undefined. */
+  findOne(filter: Filter): Promise<T | undefined>;
+  /** A page of live documents matching the query, in order. */
+  list(query: PageQuery): Promise<Page<T>>;
+  /** How many live documents match the filter. */
+  count(filter: Filter): Promise<number>;
+  /** Distinct values of a (possibly array) field over live documents matching the filter. */
+  distinct(field: string, filter: Filter): Promise<(string | number)[]>;
+  /** Inserts a new document; throws DuplicateKeyError on a unique-index or id clash. */
+  insert(doc: T): Promise<void>;
+  /**
+   * Atomically replaces the document's fields with `doc` (keeping its outbox), appends `record`
+   * to the outbox and sets `revision` to `doc.revision`, iff the stored revision is
+   * `expectedRevision` and the document is live. Throws DuplicateKeyError on a unique clash.
+   */
+  commit(doc: T, expectedRevision: number, record: ChangeRecord): Promise<WriteOutcome>;
+  /** Documents (deleted ones included) whose outbox is not empty, at most `limit`. */
+  withPendingChanges(limit: number): Promise<T[]>;
+  /** Removes one relayed record from a document's outbox (no-op if already gone). */
+  removeChange(id: string, recordId: string): Promise<void>;
+  /** Physically removes a deleted document whose outbox is empty; false if it is not both. */
+  purge(id: string): Promise<boolean>;
+  /** Removes every document (tests and tooling only). */
+  clear(): Promise<void>;
+}
+
+/** A set of collections sharing one database. */
+export interface DocumentStore {
+  /** The collection with this name, creating its unique indexes on first use. */
+  collection<T extends StoredDocument>(
+    name: string,
+    unique?: readonly UniqueIndex[],
+  ): Collection<T>;
+  /** Resolves when the store is reachable and its indexes exist; rejects with the cause if not. */
+  ready(): Promise<void>;
+  /**
+   * Atomically returns a number strictly greater than every number returned before for `counter`
+   * (by any api-server instance sharing the database) and at least `floor`. Used for the
+   * per-environment sync version: `floor` is the current time in ms, so versions read as times.
+   */
+  nextVersion(counter: string, floor: number): Promise<number>;
+  /** Whether the store answers now (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+// Serializes async work per key within this process. The MongoDB store needs it because FerretDB
+// 1.24 applies an update as read-document, change-in-Go, write-whole-document-by-_id, without
+// re-checking the filter: two concurrent updates of one document silently lose one of them.
+
+/** Runs tasks one at a time per key, in call order; different keys run concurrently. */
+export class KeyedMutex {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  /** Runs `task` once every earlier task of `key` has settled; resolves with its result. */
+  async run<R>(key: string, task: () => Promise<R>): Promise<R> {
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => done);
+    this.#tails.set(key, tail);
+    await previous;
+    try {
+      return await task();
+    } finally {
+      release();
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    }
+  }
+
+  /** Keys with running or waiting tasks (tests check that nothing leaks). */
+  get size(): number {
+    return this.#tails.size;
+  }
+}

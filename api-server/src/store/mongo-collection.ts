@@ -1,0 +1,201 @@
+// One collection of the MongoDB store. Every write is a single-document operation (FerretDB has no
+// transactions): a commit is ONE conditional updateOne that changes the fields, bumps the revision
+// and pushes the change record together.
+import { MongoServerError } from 'mongodb';
+import type { Collection as MongoCollection, Document } from 'mongodb';
+import { DuplicateKeyError } from './document-store.js';
+import type {
+  ChangeRecord,
+  Collection,
+  Filter,
+  Page,
+  PageQuery,
+  StoredDocument,
+  UniqueIndex,
+  WriteOutcome,
+} from './document-store.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { compareValues, orderValue } from './memory-filter.js';
+import { LIVE, afterCursor, allOf, sortOf, toMongoFilter } from './mongo-filter.js';
+
+/** A stored document as the driver sees it: string ids, anything else. */
+export type MongoDoc = Document & { _id: string };
+
+/** Name MongoDB (and FerretDB) give the primary-key index. */
+const ID_INDEX = '_id_';
+
+/** Fields the store manages itself and a commit never sets from the caller's document. */
+const MANAGED = new Set(['_id', 'outbox']);
+
+/** Serialization options of every write: `undefined` fields are left out, as in JSON. */
+const WRITE = { ignoreUndefined: true } as const;
+
+/** Per-document write serialization (see keyed-mutex.ts), shared by every store in the process. */
+const writes = new KeyedMutex();
+
+/**
+ * Whether an error is a unique-index violation: code 11000 from MongoDB and from FerretDB inserts;
+ * FerretDB 1.24 reports one in an update as InternalError (code 1) with SQLite's message.
+ */
+export function isDuplicateKey(err: unknown): err is MongoServerError {
+  if (!(err instanceof MongoServerError)) return false;
+  return err.code === 11000 || err.code === 11001 || /UNIQUE constraint failed/.test(err.message);
+}
+
+/**
+ * The declared index a duplicate-key error names, when it names one. MongoDB says
+ * `index: <name> dup key`; FerretDB's update error names the SQLite index `<table>_<hash>_<name>`;
+ * FerretDB's insert error names none (the caller then finds the clash by querying).
+ */
+export function indexNamed(
+  err: MongoServerError,
+  unique: readonly UniqueIndex[],
+): string | undefined {
+  const mongo = /index: (\S+) dup key/.exec(err.message)?.[1];
+  if (mongo) return mongo;
+  const sqlite = /UNIQUE constraint failed: index '([^']+)'/.exec(err.message)?.[1];
+  const candidates = [...unique].sort((a, b) => b.name.length - a.name.length);
+  if (sqlite) return candidates.find((index) => sqlite.endsWith(`_${index.name}`))?.name;
+  const fields = Object.keys((err.keyPattern as Document | undefined) ?? {}).join();
+  if (fields === '_id') return ID_INDEX;
+  return candidates.find((index) => index.fields.join() === fields)?.name;
+}
+
+/** A Collection over a MongoDB collection; `indexed` resolves once its unique indexes exist. */
+export class MongoDocCollection<T extends StoredDocument> implements Collection<T> {
+  constructor(
+    readonly name: string,
+    private readonly mongo: MongoCollection<MongoDoc>,
+    private readonly unique: () => readonly UniqueIndex[],
+    private readonly indexed: () => Promise<void>,
+  ) {}
+
+  /** Runs a write of one document alone (in this process), mapping unique clashes. */
+  async #write<R>(doc: Document, inserting: boolean, op: () => Promise<R>): Promise<R> {
+    await this.indexed();
+    return writes.run(
+      `${this.mongo.dbName}\u0000${this.name}\u0000${String(doc._id)}`,
+      async () => {
+        try {
+          return await op();
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          const index = indexNamed(err, this.unique()) ?? (await this.#clashing(doc, inserting));
+          throw new DuplicateKeyError(this.name, index);
+        }
+      },
+    );
+  }
+
+  /** Which unique index `doc` clashes on, found by querying (FerretDB's errors don't say). */
+  async #clashing(doc: Document, inserting: boolean): Promise<string> {
+    const id = doc._id as string;
+    if (inserting && (await this.mongo.findOne({ _id: id }, { projection: { _id: 1 } }))) {
+      return ID_INDEX;
+    }
+    for (const index of this.unique()) {
+      const query: Document = { _id: { $ne: id } };
+      for (const field of index.fields) query[field] = orderValue(doc, field) ?? null;
+      if (await this.mongo.findOne(query, { projection: { _id: 1 } })) return index.name;
+    }
+    return 'unknown';
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    const doc = await this.mongo.findOne({ _id: id, ...LIVE });
+    return (doc ?? undefined) as unknown as T | undefined;
+  }
+
+  async findOne(filter: Filter): Promise<T | undefined> {
+    const doc = await this.mongo.findOne(allOf(LIVE, toMongoFilter(filter)));
+    return (doc ?? undefined) as unknown as T | undefined;
+  }
+
+  async list(query: PageQuery): Promise<Page<T>> {
+    if (!(query.limit >= 1)) throw new RangeError(`list limit must be ≥ 1, got ${query.limit}`);
+    const docs = await this.mongo
+      .find(allOf(LIVE, toMongoFilter(query.filter), afterCursor(query)))
+      .sort(sortOf(query))
+      .limit(query.limit + 1)
+      .toArray();
+    return {
+      items: docs.slice(0, query.limit) as unknown as T[],
+      hasMore: docs.length > query.limit,
+    };
+  }
+
+  async count(filter: Filter): Promise<number> {
+    return this.mongo.countDocuments(allOf(LIVE, toMongoFilter(filter)));
+  }
+
+  async distinct(field: string, filter: Filter): Promise<(string | number)[]> {
+    const values: unknown[] = await this.mongo.distinct(field, allOf(LIVE, toMongoFilter(filter)));
+    const kept = values.filter(
+      (v): v is string | number => typeof v === 'string' || typeof v === 'number',
+    );
+    return [...new Set(kept)].sort(compareValues);
+  }
+
+  async insert(doc: T): Promise<void> {
+    const copy = { ...(doc as unknown as MongoDoc) };
+    await this.#write(copy, true, () => this.mongo.insertOne(copy, WRITE));
+  }
+
+  async commit(doc: T, expectedRevision: number, record: ChangeRecord): Promise<WriteOutcome> {
+    return this.#write(doc, false, async () => {
+      // "Replace the fields" must also drop fields the new version lacks, and $unset needs their
+      // names: read the stored version first. The revision condition of the update keeps the read
+      // safe on MongoDB across processes; between two revisions only the outbox changes.
+      const stored = await this.mongo.findOne({ _id: doc._id });
+      if (!stored || stored.deleted === true) return 'not-found';
+      if (stored.revision !== expectedRevision) return 'conflict';
+      const $set: Document = {};
+      for (const [field, value] of Object.entries(doc as Record<string, unknown>)) {
+        if (!MANAGED.has(field) && value !== undefined) $set[field] = value;
+      }
+      $set.revision = doc.revision;
+      const $unset: Document = {};
+      for (const field of Object.keys(stored)) {
+        if (!MANAGED.has(field) && !(field in $set)) $unset[field] = '';
+      }
+      const update: Document = { $set, $push: { outbox: record } };
+      if (Object.keys($unset).length > 0) update.$unset = $unset;
+      const filter = { _id: doc._id, revision: expectedRevision, ...LIVE };
+      const result = await this.mongo.updateOne(filter, update, WRITE);
+      if (result.matchedCount === 1) return 'ok';
+      const now = await this.mongo.findOne({ _id: doc._id }, { projection: { deleted: 1 } });
+      return !now || now.deleted === true ? 'not-found' : 'conflict';
+    });
+  }
+
+  async withPendingChanges(limit: number): Promise<T[]> {
+    const docs = await this.mongo
+      .find({ 'outbox.0': { $exists: true } })
+      .limit(limit)
+      .toArray();
+    return docs as unknown as T[];
+  }
+
+  async removeChange(id: string, recordId: string): Promise<void> {
+    await this.#write({ _id: id }, false, async () => {
+      const stored = await this.mongo.findOne({ _id: id }, { projection: { outbox: 1 } });
+      const outbox = (stored?.outbox ?? []) as ChangeRecord[];
+      const record = outbox.find((r) => r.id === recordId);
+      if (!record) return;
+      // The exact stored record: FerretDB's $pull matches whole values only, not a condition.
+      const pull: Document = { $pull: { outbox: record } };
+      await this.mongo.updateOne({ _id: id }, pull);
+    });
+  }
+
+  async purge(id: string): Promise<boolean> {
+    return this.#write({ _id: id }, false, async () => {
+      const result = await this.mongo.deleteOne({ _id: id, deleted: true, outbox: { $size: 0 } });
+      return result.deletedCount === 1;
+    });
+  }
+
+  async clear(): Promise<void> {
+    await this.mongo.deleteMany({});
+  }
+}

@@ -1,0 +1,214 @@
+// Test fixture: an api-server on port 0 over real FerretDB and Kafka (from the test rig), with a
+// unique database and topic prefix per test file, promise clients, and a Kafka change collector.
+import { randomBytes } from 'node:crypto';
+import type { ServiceError } from '@grpc/grpc-js';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { pino } from 'pino';
+import { TOPICS, topicName } from '@vane/core';
+import { testServers } from '@vane/scripts/rig';
+import { AccessTokenServiceService } from '@vane/gen/node/vane/admin/v1/access_token_service';
+import { AuditLogServiceService } from '@vane/gen/node/vane/admin/v1/audit_log_service';
+import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_service';
+import { ExperimentServiceService } from '@vane/gen/node/vane/admin/v1/experiment_service';
+import { MetricServiceService } from '@vane/gen/node/vane/admin/v1/metric_service';
+import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
+import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
+import type { ErrorInfo } from '@vane/gen/node/vane/common/v1/errors';
+import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/changes';
+import { startApiServer } from '../api-server.js';
+import type { RunningApiServer } from '../api-server.js';
+import { KafkaChangePublisher, KafkaMessageSource } from '../bus/kafka-bus.js';
+import { errorInfoFromMetadata } from '../grpc/grpc-errors.js';
+import { MongoDocumentStore } from '../store/mongo-document-store.js';
+import { promiseClient } from './promise-client.js';
+
+/** Awaits a teardown step, but gives up (with a warning) after `ms`, so one stuck step cannot hang a suite. */
+async function within(ms: number, label: string, step: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.warn(`teardown: ${label} did not finish in ${ms} ms; moving on`);
+      resolve();
+    }, ms);
+  });
+  await Promise.race([
+    step.then(
+      () => undefined,
+      () => undefined,
+    ),
+    timeout,
+  ]);
+  clearTimeout(timer);
+}
+
+/** Every admin client, authenticated with one token. */
+export function adminClients(address: string, token?: string) {
+  return {
+    projects: promiseClient(ProjectServiceService, address, token),
+    environments: promiseClient(EnvironmentServiceService, address, token),
+    flags: promiseClient(FeatureFlagServiceService, address, token),
+    segments: promiseClient(SegmentServiceService, address, token),
+    tokens: promiseClient(AccessTokenServiceService, address, token),
+    audit: promiseClient(AuditLogServiceService, address, token),
+    endUsers: promiseClient(EndUserServiceService, address, token),
+    metrics: promiseClient(MetricServiceService, address, token),
+    experiments: promiseClient(ExperimentServiceService, address, token),
+  };
+}
+
+/** The admin clients of one token. */
+export type AdminClients = ReturnType<typeof adminClients>;
+
+/** The status, message and structured details of a failed call (fails the test if it succeeded). */
+export async function grpcError(
+  call: Promise<unknown>,
+): Promise<{ code: number; message: string; info: ErrorInfo | undefined }> {
+  try {
+    await call;
+  } catch (err) {
+    const e = err as ServiceError;
+    return { code: e.code, message: e.details, info: errorInfoFromMetadata(e.metadata) };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** Decoded change events seen on the Kafka change topics, in arrival order. */
+export interface ChangeLog {
+  readonly flags: FlagChanged[];
+  readonly segments: SegmentChanged[];
+}
+
+/** The fixture of one test file. */
+export interface ApiFixture {
+  readonly server: RunningApiServer;
+  readonly address: string;
+  readonly ownerToken: string;
+  readonly owner: AdminClients;
+  readonly kafka: Kafka;
+  readonly prefix: string;
+  readonly changes: ChangeLog;
+  /** Resolves once `predicate` holds for the change log (polls; fails after `ms`). */
+  waitForChanges(predicate: (log: ChangeLog) => boolean, ms?: number): Promise<void>;
+  /** Restarts the api-server on the same database (data survives). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts an api-server on the rig's FerretDB and Kafka with fresh names. */
+export async function startApiFixture(): Promise<ApiFixture> {
+  const servers = testServers();
+  const id = randomBytes(4).toString('hex');
+  const mongo = new MongoClient(servers.mongoUrl);
+  await mongo.connect();
+  const db = mongo.db(`vane_test_api_${id}`);
+  const kafka = new Kafka({
+    clientId: `test-${id}`,
+    brokers: [...servers.kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const prefix = `t${id}.`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      TOPICS.flagChanges,
+      TOPICS.segmentChanges,
+      TOPICS.endUsers,
+      TOPICS.endUsersDeadLetter,
+    ].map((t) => ({ topic: topicName(t, prefix), numPartitions: 1 })),
+    waitForLeaders: true,
+  });
+  const ownerToken = `owner-${randomBytes(24).toString('base64url')}`;
+  const logger = pino({ level: process.env.VANE_TEST_LOG_LEVEL ?? 'silent' });
+  const publisher = new KafkaChangePublisher(kafka);
+  const start = () =>
+    startApiServer(
+      {
+        store: new MongoDocumentStore(db),
+        publisher,
+        source: new KafkaMessageSource(kafka, logger),
+        logger,
+      },
+      {
+        grpcPort: 0,
+        httpPort: 0,
+        bootstrapToken: ownerToken,
+        topicPrefix: prefix,
+        relayIntervalMs: 200,
+      },
+    );
+  let server = await start();
+  let owner = adminClients(`127.0.0.1:${server.grpcPort}`, ownerToken);
+  const closeClients = (c: AdminClients): void =>
+    Object.values(c).forEach((client) => client.close());
+
+  const changes: ChangeLog = { flags: [], segments: [] };
+  const consumer: Consumer = kafka.consumer({ groupId: `test-${id}-changes` });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [topicName(TOPICS.flagChanges, prefix), topicName(TOPICS.segmentChanges, prefix)],
+    fromBeginning: true,
+  });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      const value = message.value ?? Buffer.alloc(0);
+      if (topic.endsWith(TOPICS.flagChanges)) changes.flags.push(FlagChanged.decode(value));
+      else changes.segments.push(SegmentChanged.decode(value));
+    },
+  });
+
+  const fixture: ApiFixture = {
+    get server() {
+      return server;
+    },
+    get address() {
+      return `127.0.0.1:${server.grpcPort}`;
+    },
+    get owner() {
+      return owner;
+    },
+    ownerToken,
+    kafka,
+    prefix,
+    changes,
+    async waitForChanges(predicate, ms = 30_000) {
+      const deadline = Date.now() + ms;
+      while (!predicate(changes)) {
+        if (Date.now() > deadline) throw new Error(`change events not seen within ${ms} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async restart() {
+      closeClients(owner);
+      await server.stop();
+      server = await start();
+      owner = adminClients(`127.0.0.1:${server.grpcPort}`, ownerToken);
+    },
+    async close() {
+      closeClients(owner);
+      await within(15_000, 'api-server stop', server.stop());
+      await within(15_000, 'consumer disconnect', consumer.disconnect());
+      await within(15_000, 'producer close', publisher.close());
+      await within(
+        15_000,
+        'topic cleanup',
+        admin.deleteTopics({
+          topics: [
+            TOPICS.flagChanges,
+            TOPICS.segmentChanges,
+            TOPICS.endUsers,
+            TOPICS.endUsersDeadLetter,
+          ].map((t) => topicName(t, prefix)),
+        }),
+      );
+      await within(15_000, 'admin disconnect', admin.disconnect());
+      await db.dropDatabase();
+      await mongo.close();
+    },
+  };
+  return fixture;
+}
