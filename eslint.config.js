@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 
 const services = ['api-server', 'els', 'analytics', 'sdk', 'web'];
+// The embedded launcher composes every service in one process; it is not a service itself.
 
 /** One block per service that forbids importing any other service package. */
 const isolation = services.map((service) => ({

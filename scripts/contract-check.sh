@@ -117,8 +117,10 @@ new package version (vane.<area>.v2) next to v1. See proto/README.md."
 }
 
 check_drift() {
-  echo "-- gen/ drift ($root): buf generate, then git status -- gen/src"
-  if ! (cd "$root" && "$buf" generate); then
+  echo "-- gen/ drift ($root): buf generate + buf build, then git status -- gen/src"
+  # gen/src/vane.binpb: the FileDescriptorSet (with well-known types) that servers hand to gRPC
+  # server reflection, so grpcurl can describe every message.
+  if ! (cd "$root" && "$buf" generate && "$buf" build -o gen/src/vane.binpb); then
     fail drift "buf generate failed (see above). Check buf.gen.yaml and that
 node_modules/.bin/protoc-gen-ts_proto exists (\`npm ci\`)."
     return 1

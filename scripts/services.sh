@@ -170,6 +170,18 @@ native_up() {
   START_S[$svc]="$(elapsed_since "$t")s"
 }
 
+# Client tools the integration tests drive: grpcurl (a real gRPC reflection client).
+GRPCURL_VERSION=v1.9.3
+GRPCURL=$RIG/bin/grpcurl
+
+install_tools() {
+  [[ -x $GRPCURL ]] && return 0
+  command -v go >/dev/null || die "grpcurl: Go is needed to install it (go install from the Go module proxy)"
+  run_step "grpcurl: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION" \
+    "$RIG/logs/grpcurl-install.log" \
+    env GOBIN="$RIG/bin" go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+}
+
 write_env() {
   local svc var tmp=$ENV_FILE.tmp
   {
@@ -178,6 +190,7 @@ write_env() {
       var=${TEST_VAR[$svc]}
       printf 'export %s=%q\n' "$var" "${ADDRESS[$svc]}"
     done
+    printf 'export VANE_TEST_GRPCURL=%q\n' "$GRPCURL"
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
 }
@@ -236,6 +249,7 @@ cmd_up() {
     log "${NAME[$svc]}: up at ${ADDRESS[$svc]} (${DETAIL[$svc]:-})"
   done
 
+  install_tools
   write_env
   log "all servers up in $(elapsed_since "$t_all")s; addresses in .rig/env:"
   printf '  %-11s %-9s %-28s %-9s %-9s %-8s %s\n' server mode address install start total health >&2

@@ -1,11 +1,7 @@
 // Assembles the api-server from already-built adapters: the gRPC admin API, the change relay,
 // the end-user consumer and the health endpoint. Tests and the embedded launcher call
 // `startApiServer`; `main.ts` builds the real adapters and calls it too.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -50,6 +46,7 @@ import { METRICS } from './metrics/metric-doc.js';
 import type { MetricDoc } from './metrics/metric-doc.js';
 import { metricService } from './metrics/metric-service.js';
 import { grpcHandlers } from './grpc/grpc-handlers.js';
+import { addReflection } from './grpc/reflection.js';
 import { startHealthServer } from './http/health-server.js';
 import { PROJECTS } from './projects/project-doc.js';
 import type { ProjectDoc } from './projects/project-doc.js';
@@ -95,8 +92,6 @@ export interface RunningApiServer {
   /** Stops accepting calls, drains in-flight ones, relays what it can, and closes. */
   stop(): Promise<void>;
 }
-
-const protoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../proto');
 
 function str(state: Record<string, Json>, field: string): string {
   const value = state[field];
@@ -380,21 +375,17 @@ export async function startApiServer(
 
   const health = new HealthImplementation({ '': 'SERVING', 'vane.admin.v1': 'SERVING' });
   health.addToServer(server);
-  const descriptors = loadSync(
-    [
-      'vane/admin/v1/project_service.proto',
-      'vane/admin/v1/environment_service.proto',
-      'vane/admin/v1/feature_flag_service.proto',
-      'vane/admin/v1/segment_service.proto',
-      'vane/admin/v1/end_user_service.proto',
-      'vane/admin/v1/metric_service.proto',
-      'vane/admin/v1/experiment_service.proto',
-      'vane/admin/v1/access_token_service.proto',
-      'vane/admin/v1/audit_log_service.proto',
-    ],
-    { includeDirs: [protoRoot] },
-  );
-  new ReflectionService(descriptors).addToServer(server);
+  addReflection(server, [
+    'vane.admin.v1.ProjectService',
+    'vane.admin.v1.EnvironmentService',
+    'vane.admin.v1.FeatureFlagService',
+    'vane.admin.v1.SegmentService',
+    'vane.admin.v1.EndUserService',
+    'vane.admin.v1.MetricService',
+    'vane.admin.v1.ExperimentService',
+    'vane.admin.v1.AccessTokenService',
+    'vane.admin.v1.AuditLogService',
+  ]);
 
   const grpcPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(

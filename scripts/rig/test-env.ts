@@ -55,3 +55,17 @@ export function uniqueTestName(label: string): string {
   const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_');
   return `vane_test_${safe}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
+
+/**
+ * Path of the grpcurl binary that `scripts/services.sh up` installed (a real gRPC reflection
+ * client for the tests). Throws, naming the variable, when it is absent.
+ */
+export function grpcurlPath(env: NodeJS.ProcessEnv = process.env): string {
+  const path = env.VANE_TEST_GRPCURL?.trim();
+  if (!path) {
+    throw new Error(
+      'Integration tests need grpcurl, but VANE_TEST_GRPCURL is not set. Run `npm run services up`, then `source .rig/env`.',
+    );
+  }
+  return path;
+}

@@ -1,0 +1,77 @@
+// Starts every Vane service that exists in one process, on the embedded adapters: one in-process
+// message broker shared by all services and a document store journaled to disk, so data survives
+// restarts. Used by `npm start` (main.ts) and by its end-to-end test.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { MemoryBroker } from '@vane/core';
+import {
+  MemoryChangePublisher,
+  MemoryDocumentStore,
+  MemoryMessageSource,
+  startApiServer,
+} from '@vane/api-server';
+import type { EmbeddedConfig } from './embedded-config.js';
+
+/** A running embedded Vane. */
+export interface RunningVane {
+  readonly urls: { readonly adminGrpc: string; readonly apiHealth: string };
+  /** The owner token of this data folder (created on first start, then read from the folder). */
+  readonly ownerToken: string | undefined;
+  /** Where the owner token is kept. */
+  readonly ownerTokenFile: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded platform; `progress` reports each step as it starts. */
+export async function startEmbedded(
+  config: EmbeddedConfig,
+  logger: Logger,
+  progress: (step: string) => void = () => {},
+): Promise<RunningVane> {
+  await mkdir(config.dataDir, { recursive: true });
+  const tokenFile = join(config.dataDir, 'owner-token');
+  progress('opening the data folder');
+  const store = await MemoryDocumentStore.open({ dataDir: join(config.dataDir, 'store') });
+  const broker = new MemoryBroker();
+
+  progress('starting the admin API');
+  const api = await startApiServer(
+    {
+      store,
+      publisher: new MemoryChangePublisher(broker),
+      source: new MemoryMessageSource(broker),
+      logger: logger.child({ service: 'api-server' }),
+    },
+    {
+      grpcPort: config.apiGrpcPort,
+      httpPort: config.apiHttpPort,
+      host: config.host,
+      bootstrapToken: config.bootstrapToken,
+    },
+  );
+  if (api.bootstrapToken) {
+    // Local development convenience: keep the first-run owner token beside the data, owner-only.
+    await writeFile(tokenFile, `${api.bootstrapToken}\n`, { mode: 0o600 });
+    await chmod(tokenFile, 0o600);
+  }
+  const ownerToken =
+    config.bootstrapToken ??
+    (await readFile(tokenFile, 'utf8').then(
+      (t) => t.trim(),
+      () => undefined,
+    ));
+
+  return {
+    urls: {
+      adminGrpc: `${config.host}:${api.grpcPort}`,
+      apiHealth: `http://${config.host}:${api.httpPort}/healthz`,
+    },
+    ownerToken,
+    ownerTokenFile: tokenFile,
+    async stop() {
+      await api.stop();
+      await store.close();
+    },
+  };
+}
