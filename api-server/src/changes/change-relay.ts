@@ -62,6 +62,10 @@ export class ChangeRelay implements ChangeSink {
   #again = false;
   #failures = 0;
   #stopped = true;
+  /** Collections written through this process since their last scan: scanned right away. */
+  readonly #dirty = new Set<string>();
+  /** Records whose audit entry this process already wrote (skip the idempotent re-insert). */
+  readonly #audited = new Set<string>();
   /** Records relayed since start, and failed publish attempts (metrics). */
   relayed = 0;
   publishFailures = 0;
@@ -73,7 +77,7 @@ export class ChangeRelay implements ChangeSink {
   /** Starts the sweep timer and relays whatever is pending. */
   start(): void {
     this.#stopped = false;
-    this.#schedule(0);
+    this.#schedule(0, true);
   }
 
   /** Stops sweeping after the current pass; pending records stay for the next start. */
@@ -86,8 +90,11 @@ export class ChangeRelay implements ChangeSink {
   async recorded(collection: string, doc: StoredDocument, record: ChangeRecord): Promise<void> {
     const kind = this.#kinds.get(collection);
     if (!kind) return;
+    this.#dirty.add(collection);
     try {
       await this.#writeAudit({ kind, doc, record });
+      if (this.#audited.size > 100_000) this.#audited.clear();
+      this.#audited.add(record.id);
     } catch (err) {
       // The relay writes it on its next pass; the change itself is safe in the outbox.
       this.options.logger.warn({ err, collection }, 'audit entry deferred');
@@ -102,20 +109,24 @@ export class ChangeRelay implements ChangeSink {
       this.#again = true;
       return;
     }
-    if (this.#failures === 0) this.#schedule(0);
+    if (this.#failures === 0) this.#schedule(0, false);
   }
 
   /** Runs passes until nothing is pending or a publish fails (tests and shutdown). */
   async drain(): Promise<void> {
-    while (await this.#pass()) {
+    while (await this.#pass(true)) {
       /* keep going */
     }
   }
 
-  #schedule(delay: number): void {
+  /**
+   * Runs a pass after `delay`. A `full` pass scans every collection (records left by a crash, by
+   * another instance, or by a failed publish); others scan only collections written since.
+   */
+  #schedule(delay: number, full: boolean): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      this.#running = this.#pass()
+      this.#running = this.#pass(full)
         .then((more) => {
           this.#failures = 0;
           return more;
@@ -135,18 +146,21 @@ export class ChangeRelay implements ChangeSink {
           const again = more || this.#again;
           this.#again = false;
           const backoff = Math.min(this.options.maxBackoffMs ?? 5000, 100 * 2 ** this.#failures);
-          this.#schedule(
-            this.#failures > 0 ? backoff : again ? 0 : (this.options.intervalMs ?? 1000),
-          );
+          if (this.#failures > 0) this.#schedule(backoff, true);
+          else if (again) this.#schedule(0, full && more);
+          else this.#schedule(this.options.intervalMs ?? 1000, true);
         });
     }, delay);
     this.#timer.unref();
   }
 
   /** One pass; true if there may be more to do. Throws if publishing failed. */
-  async #pass(): Promise<boolean> {
+  async #pass(full: boolean): Promise<boolean> {
     const batch: Pending[] = [];
-    for (const kind of this.#kinds.values()) {
+    const names = full ? [...this.#kinds.keys()] : [...this.#dirty];
+    this.#dirty.clear();
+    for (const name of names) {
+      const kind = this.#kinds.get(name)!;
       for (const doc of await kind.collection.withPendingChanges(500)) {
         for (const record of doc.outbox) batch.push({ kind, doc, record });
       }
@@ -157,14 +171,17 @@ export class ChangeRelay implements ChangeSink {
       .sort(
         (a, b) => (a.record.version ?? 0) - (b.record.version ?? 0) || a.record.at - b.record.at,
       );
-    for (const p of batch) await this.#writeAudit(p);
+    for (const p of batch) if (!this.#audited.has(p.record.id)) await this.#writeAudit(p);
     const messages = [];
     for (const p of published) messages.push(await p.kind.event!(p.record));
     await this.options.publisher.publish(messages);
     for (const p of batch) {
       await p.kind.collection.removeChange(p.doc._id, p.record.id);
+      this.#audited.delete(p.record.id);
       this.relayed += 1;
     }
+    // Look once more at the collections just relayed: a pass reads at most 500 documents each.
+    for (const p of batch) this.#dirty.add(p.kind.collection.name);
     for (const doc of new Set(batch.filter((p) => p.doc.deleted).map((p) => p.doc))) {
       const kind = this.#kinds.get(batch.find((p) => p.doc === doc)!.kind.collection.name)!;
       await kind.collection.purge(doc._id);
