@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['API_MAX_REQUEST_BYTES', '-1'],
     ['VANE_TOPIC_PREFIX', 'bad prefix'],
+    ['VANE_ANALYTICS_ADDRESS', 'http://analytics'],
   ])('rejects a bad %s and names it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

@@ -25,6 +25,10 @@ export interface ApiServerConfig {
   readonly bootstrapToken: string | undefined;
   readonly maxRequestBytes: number;
   readonly logLevel: string;
+  /** host:port of the analytics service's gRPC API; undefined → insights answer UNAVAILABLE. */
+  readonly analyticsAddress: string | undefined;
+  /** Internal token the analytics service expects, if it is configured with one. */
+  readonly analyticsToken: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -75,6 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiServerConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const analyticsAddress = env.VANE_ANALYTICS_ADDRESS?.trim() || undefined;
+  if (analyticsAddress && !/^[^:\s/]+:\d+$/.test(analyticsAddress)) {
+    throw new ConfigError('VANE_ANALYTICS_ADDRESS', `must be host:port, got "${analyticsAddress}"`);
+  }
   const prefix = env.VANE_TOPIC_PREFIX ?? '';
   if (!/^[a-zA-Z0-9._-]*$/.test(prefix)) {
     throw new ConfigError(
@@ -94,5 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ApiServerConfig {
     bootstrapToken,
     maxRequestBytes: positiveInt(env, 'API_MAX_REQUEST_BYTES', 4 * 1024 * 1024),
     logLevel,
+    analyticsAddress,
+    analyticsToken: env.VANE_ANALYTICS_TOKEN?.trim() || undefined,
   });
 }

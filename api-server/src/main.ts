@@ -10,6 +10,7 @@ import type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
 import { KafkaChangePublisher, KafkaMessageSource } from './bus/kafka-bus.js';
 import { MemoryChangePublisher, MemoryMessageSource } from './bus/memory-bus.js';
 import { ConfigError, loadConfig } from './config.js';
+import { grpcAnalyticsGateway } from './flags/grpc-analytics-gateway.js';
 import type { DocumentStore } from './store/document-store.js';
 import { MemoryDocumentStore } from './store/memory-document-store.js';
 import { MongoDocumentStore } from './store/mongo-document-store.js';
@@ -55,8 +56,11 @@ async function main(): Promise<void> {
     logger.info('using the embedded message bus');
   }
 
+  const analytics = config.analyticsAddress
+    ? grpcAnalyticsGateway(config.analyticsAddress, config.analyticsToken)
+    : undefined;
   const server = await startApiServer(
-    { store, publisher, source, logger },
+    { store, publisher, source, logger, analytics },
     {
       grpcPort: config.grpcPort,
       httpPort: config.httpPort,
@@ -80,7 +84,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     void server
       .stop()
-      .then(() => publisher.close())
+      .then(() => {
+        analytics?.close();
+        return publisher.close();
+      })
       .then(() => store.close())
       .then(() => mongo?.close())
       .then(() => process.exit(0))

@@ -10,6 +10,8 @@ export interface EmbeddedConfig {
   readonly host: string;
   readonly apiGrpcPort: number;
   readonly apiHttpPort: number;
+  readonly analyticsGrpcPort: number;
+  readonly analyticsHttpPort: number;
   readonly bootstrapToken: string | undefined;
   readonly logLevel: string;
 }
@@ -33,6 +35,8 @@ export function loadEmbeddedConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
     host: env.VANE_HOST?.trim() || '127.0.0.1',
     apiGrpcPort: port(env, 'API_GRPC_PORT', 7070),
     apiHttpPort: port(env, 'API_HTTP_PORT', 7071),
+    analyticsGrpcPort: port(env, 'ANALYTICS_GRPC_PORT', 7090),
+    analyticsHttpPort: port(env, 'ANALYTICS_HTTP_PORT', 7091),
     bootstrapToken: env.VANE_BOOTSTRAP_TOKEN?.trim() || undefined,
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
   });

@@ -25,6 +25,7 @@ process.stdout.write(
     '',
     `  Admin API (gRPC)     ${vane.urls.adminGrpc}`,
     `  Health               ${vane.urls.apiHealth}`,
+    `  Analytics (internal) ${vane.urls.analyticsGrpc}, health ${vane.urls.analyticsHealth}`,
     `  Owner access token   ${vane.ownerToken ?? '(set by VANE_BOOTSTRAP_TOKEN)'}`,
     `                       (kept in ${vane.ownerTokenFile}; send it as "authorization: Bearer <token>")`,
     '',

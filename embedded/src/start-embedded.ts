@@ -1,21 +1,29 @@
 // Starts every Vane service that exists in one process, on the embedded adapters: one in-process
 // message broker shared by all services and a document store journaled to disk, so data survives
 // restarts. Used by `npm start` (main.ts) and by its end-to-end test.
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MemoryBroker } from '@vane/core';
+import { MemoryInsightBus, MemoryInsightStore, startAnalytics } from '@vane/analytics';
 import {
   MemoryChangePublisher,
   MemoryDocumentStore,
   MemoryMessageSource,
+  grpcAnalyticsGateway,
   startApiServer,
 } from '@vane/api-server';
 import type { EmbeddedConfig } from './embedded-config.js';
 
 /** A running embedded Vane. */
 export interface RunningVane {
-  readonly urls: { readonly adminGrpc: string; readonly apiHealth: string };
+  readonly urls: {
+    readonly adminGrpc: string;
+    readonly apiHealth: string;
+    readonly analyticsGrpc: string;
+    readonly analyticsHealth: string;
+  };
   /** The owner token of this data folder (created on first start, then read from the folder). */
   readonly ownerToken: string | undefined;
   /** Where the owner token is kept. */
@@ -35,6 +43,26 @@ export async function startEmbedded(
   const store = await MemoryDocumentStore.open({ dataDir: join(config.dataDir, 'store') });
   const broker = new MemoryBroker();
 
+  progress('starting analytics');
+  // Analytics is internal: only the admin API calls it, with a per-process token.
+  const internalToken = randomBytes(24).toString('base64url');
+  const analytics = await startAnalytics(
+    {
+      store: new MemoryInsightStore(),
+      bus: new MemoryInsightBus(broker),
+      logger: logger.child({ service: 'analytics' }),
+    },
+    {
+      grpcPort: config.analyticsGrpcPort,
+      httpPort: config.analyticsHttpPort,
+      host: config.host,
+      batchSize: 10_000,
+      batchMaxWaitMs: 500,
+      internalToken,
+    },
+  );
+  const gateway = grpcAnalyticsGateway(`${config.host}:${analytics.grpcPort}`, internalToken);
+
   progress('starting the admin API');
   const api = await startApiServer(
     {
@@ -42,6 +70,7 @@ export async function startEmbedded(
       publisher: new MemoryChangePublisher(broker),
       source: new MemoryMessageSource(broker),
       logger: logger.child({ service: 'api-server' }),
+      analytics: gateway,
     },
     {
       grpcPort: config.apiGrpcPort,
@@ -66,11 +95,15 @@ export async function startEmbedded(
     urls: {
       adminGrpc: `${config.host}:${api.grpcPort}`,
       apiHealth: `http://${config.host}:${api.httpPort}/healthz`,
+      analyticsGrpc: `${config.host}:${analytics.grpcPort}`,
+      analyticsHealth: `http://${config.host}:${analytics.httpPort}/healthz`,
     },
     ownerToken,
     ownerTokenFile: tokenFile,
     async stop() {
       await api.stop();
+      gateway.close();
+      await analytics.stop();
       await store.close();
     },
   };

@@ -24,7 +24,7 @@ import type { RunningApiServer } from '../api-server.js';
 import { KafkaChangePublisher, KafkaMessageSource } from '../bus/kafka-bus.js';
 import { errorInfoFromMetadata } from '../grpc/grpc-errors.js';
 import { MongoDocumentStore } from '../store/mongo-document-store.js';
-import { promiseClient } from './promise-client.js';
+import { promiseClient } from '../grpc/promise-client.js';
 
 /** Awaits a teardown step, but gives up (with a warning) after `ms`, so one stuck step cannot hang a suite. */
 async function within(ms: number, label: string, step: Promise<unknown>): Promise<void> {

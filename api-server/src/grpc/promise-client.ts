@@ -1,4 +1,5 @@
-// A promise-based gRPC client over any generated grpc-js service definition (tests and tools).
+// A promise-based gRPC client over any generated grpc-js service definition (service-to-service
+// calls, tests and tools).
 import { Client, Metadata, credentials } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 
