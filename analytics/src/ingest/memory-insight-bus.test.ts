@@ -1,0 +1,7 @@
+import { MemoryBroker } from '@vane/core';
+import { insightBusConformance } from './insight-bus-conformance.js';
+import { MemoryInsightBus } from './memory-insight-bus.js';
+
+insightBusConformance('memory', () =>
+  Promise.resolve(new MemoryInsightBus(new MemoryBroker(), { retryDelayMs: 10 })),
+);
