@@ -10,7 +10,7 @@ started=$(date +%s)
 
 step "dependencies"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 else
   echo "node_modules is up to date"
 fi
