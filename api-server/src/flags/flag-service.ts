@@ -6,8 +6,12 @@ import { ArchivedFilter, TagMatchMode } from '@vane/gen/node/vane/common/v1/quer
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { FeatureFlag as ProtoFlag } from '@vane/gen/node/vane/model/v1/flag';
-import { auditAction } from '../audit/audit-action.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
+import {
+  archiveTransition,
+  revisionPage,
+  versionedTombstone,
+} from '../changes/versioned-resource.js';
 import type { EnvAccess } from '../environments/env-access.js';
 import {
   AlreadyExists,
@@ -303,17 +307,8 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         req.expectedRevision,
         'archived',
         req.comment,
-        (cur) => {
-          if (cur.isArchived) {
-            throw new FailedPrecondition(
-              ErrorReason.ERROR_REASON_ARCHIVED,
-              `flag ${req.key} is already archived`,
-              ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
-              req.key,
-            );
-          }
-          return { isArchived: true };
-        },
+        (cur) =>
+          archiveTransition(true, cur, ResourceType.RESOURCE_TYPE_FEATURE_FLAG, 'flag', req.key),
         principal.tokenId,
       );
       return { flag };
@@ -328,17 +323,8 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         req.expectedRevision,
         'restored',
         req.comment,
-        (cur) => {
-          if (!cur.isArchived) {
-            throw new FailedPrecondition(
-              ErrorReason.ERROR_REASON_NOT_ARCHIVED,
-              `flag ${req.key} is not archived`,
-              ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
-              req.key,
-            );
-          }
-          return { isArchived: false };
-        },
+        (cur) =>
+          archiveTransition(false, cur, ResourceType.RESOURCE_TYPE_FEATURE_FLAG, 'flag', req.key),
         principal.tokenId,
       );
       return { flag };
@@ -368,12 +354,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         req.expectedRevision,
         { actorId: principal.tokenId, action: 'deleted', comment: req.comment },
         notFound(req.key),
-        (cur, { version }) => ({
-          ...cur,
-          deleted: true,
-          key: `${cur.key}\u0000deleted:${cur._id}`,
-          version: version!,
-        }),
+        versionedTombstone,
       );
       return {};
     },
@@ -381,26 +362,9 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
     async listFeatureFlagRevisions(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       const flag = await byKey(req.envId, req.key);
-      const { items, page } = await listPage(deps.revisions, req.page, {
-        filter: { resourceId: flag._id },
-        orderBy: 'createdAt',
-        descending: true,
-        scope: ['flag-revisions', flag._id],
-        count: true,
-      });
+      const { views, page } = await revisionPage<FlagDoc>(deps.revisions, flag._id, req.page);
       return {
-        revisions: items.map((r) => ({
-          revision: r.resourceRevision,
-          flag: flagToProto({
-            ...(r.snapshot as unknown as FlagDoc),
-            revision: r.resourceRevision,
-            outbox: [],
-          }),
-          action: auditAction(r.action),
-          actorId: r.actorId,
-          comment: r.comment,
-          createdAt: new Date(r.createdAt),
-        })),
+        revisions: views.map(({ snapshot, ...v }) => ({ ...v, flag: flagToProto(snapshot) })),
         page,
       };
     },

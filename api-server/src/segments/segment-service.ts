@@ -8,9 +8,13 @@ import { ArchivedFilter, TagMatchMode } from '@vane/gen/node/vane/common/v1/quer
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { Principal } from '../auth/principal.js';
-import { auditAction } from '../audit/audit-action.js';
 import type { RevisionDoc } from '../changes/audit-entry.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
+import {
+  archiveTransition,
+  revisionPage,
+  versionedTombstone,
+} from '../changes/versioned-resource.js';
 import type { EnvAccess } from '../environments/env-access.js';
 import {
   AlreadyExists,
@@ -267,17 +271,8 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
         'archived',
         req.comment,
         principal,
-        (cur) => {
-          if (cur.isArchived) {
-            throw new FailedPrecondition(
-              ErrorReason.ERROR_REASON_ARCHIVED,
-              `segment ${req.key} is already archived`,
-              ResourceType.RESOURCE_TYPE_SEGMENT,
-              req.key,
-            );
-          }
-          return { isArchived: true };
-        },
+        (cur) =>
+          archiveTransition(true, cur, ResourceType.RESOURCE_TYPE_SEGMENT, 'segment', req.key),
       );
       return { segment: segmentToProto(doc) };
     },
@@ -292,17 +287,8 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
         'restored',
         req.comment,
         principal,
-        (cur) => {
-          if (!cur.isArchived) {
-            throw new FailedPrecondition(
-              ErrorReason.ERROR_REASON_NOT_ARCHIVED,
-              `segment ${req.key} is not archived`,
-              ResourceType.RESOURCE_TYPE_SEGMENT,
-              req.key,
-            );
-          }
-          return { isArchived: false };
-        },
+        (cur) =>
+          archiveTransition(false, cur, ResourceType.RESOURCE_TYPE_SEGMENT, 'segment', req.key),
       );
       return { segment: segmentToProto(doc) };
     },
@@ -326,12 +312,7 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
         req.expectedRevision,
         { actorId: principal.tokenId, action: 'deleted', comment: req.comment },
         notFound(req.key),
-        (cur, { version }) => ({
-          ...cur,
-          deleted: true,
-          key: `${cur.key}\u0000deleted:${cur._id}`,
-          version: version!,
-        }),
+        versionedTombstone,
       );
       return {};
     },
@@ -339,26 +320,9 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
     async listSegmentRevisions(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       const segment = await byKey(req.envId, req.key);
-      const { items, page } = await listPage(deps.revisions, req.page, {
-        filter: { resourceId: segment._id },
-        orderBy: 'createdAt',
-        descending: true,
-        scope: ['segment-revisions', segment._id],
-        count: true,
-      });
+      const { views, page } = await revisionPage<SegmentDoc>(deps.revisions, segment._id, req.page);
       return {
-        revisions: items.map((r) => ({
-          revision: r.resourceRevision,
-          segment: segmentToProto({
-            ...(r.snapshot as unknown as SegmentDoc),
-            revision: r.resourceRevision,
-            outbox: [],
-          }),
-          action: auditAction(r.action),
-          actorId: r.actorId,
-          comment: r.comment,
-          createdAt: new Date(r.createdAt),
-        })),
+        revisions: views.map(({ snapshot, ...v }) => ({ ...v, segment: segmentToProto(snapshot) })),
         page,
       };
     },

@@ -1,0 +1,80 @@
+// Pieces shared by the two versioned resources (flags and segments): archive/restore
+// transitions, the delete tombstone, and the page of revision snapshots.
+import type { PageRequest, PageResponse } from '@vane/gen/node/vane/common/v1/query';
+import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
+import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
+import type { AuditAction } from '@vane/gen/node/vane/admin/v1/audit_log_service';
+import { auditAction } from '../audit/audit-action.js';
+import { FailedPrecondition } from '../errors/domain-errors.js';
+import { listPage } from '../shared/paging.js';
+import type { Collection, StoredDocument } from '../store/document-store.js';
+import type { WriteContext } from './change-writer.js';
+import type { RevisionDoc } from './audit-entry.js';
+
+/** The patch that archives (`archive`) or restores a resource; FAILED_PRECONDITION if it is already so. */
+export function archiveTransition(
+  archive: boolean,
+  current: { readonly isArchived?: boolean },
+  type: ResourceType,
+  label: string,
+  key: string,
+): { isArchived: boolean } {
+  if (Boolean(current.isArchived) === archive) {
+    throw new FailedPrecondition(
+      archive ? ErrorReason.ERROR_REASON_ARCHIVED : ErrorReason.ERROR_REASON_NOT_ARCHIVED,
+      archive ? `${label} ${key} is already archived` : `${label} ${key} is not archived`,
+      type,
+      key,
+    );
+  }
+  return { isArchived: archive };
+}
+
+/** The tombstone of a deleted flag or segment: frees its key and carries the delete's version. */
+export function versionedTombstone<T extends StoredDocument & { key: string; version: number }>(
+  current: T,
+  { version }: WriteContext,
+): T {
+  return {
+    ...current,
+    deleted: true,
+    key: `${current.key}\u0000deleted:${current._id}`,
+    version: version!,
+  };
+}
+
+/** One revision snapshot in the common proto shape (plus the resource, named by the caller). */
+export interface RevisionView<T> {
+  readonly revision: number;
+  readonly snapshot: T;
+  readonly action: AuditAction;
+  readonly actorId: string;
+  readonly comment: string;
+  readonly createdAt: Date;
+}
+
+/** A page of a resource's revision snapshots, newest first. */
+export async function revisionPage<D extends StoredDocument>(
+  revisions: Collection<RevisionDoc>,
+  resourceId: string,
+  page: PageRequest | undefined,
+): Promise<{ views: RevisionView<D>[]; page: PageResponse }> {
+  const result = await listPage(revisions, page, {
+    filter: { resourceId },
+    orderBy: 'createdAt',
+    descending: true,
+    scope: ['revisions', resourceId],
+    count: true,
+  });
+  return {
+    views: result.items.map((r) => ({
+      revision: r.resourceRevision,
+      snapshot: { ...(r.snapshot as unknown as D), revision: r.resourceRevision, outbox: [] },
+      action: auditAction(r.action),
+      actorId: r.actorId,
+      comment: r.comment,
+      createdAt: new Date(r.createdAt),
+    })),
+    page: result.page,
+  };
+}
