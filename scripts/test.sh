@@ -34,7 +34,7 @@ step "docker-compose.yml against the Compose Specification"
 npx tsx scripts/compose/compose-check.ts docker-compose.yml
 
 step "unit tests"
-npx vitest run --project unit
+npx vitest run --project unit --reporter=default --reporter=json --outputFile=.rig/vitest-unit.json
 
 step "waiting for the real servers"
 if ! wait "$services_pid"; then
@@ -47,6 +47,16 @@ cat .rig/services-up.log
 source .rig/env
 
 step "integration tests against real servers"
-npx vitest run --project int
+npx vitest run --project int --reporter=default --reporter=json --outputFile=.rig/vitest-int.json
 
 step "all checks passed in $(($(date +%s) - started)) s"
+# One plain closing line with the counts of both test projects.
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+for (const f of [".rig/vitest-unit.json", ".rig/vitest-int.json"]) {
+  const r = JSON.parse(fs.readFileSync(f, "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
