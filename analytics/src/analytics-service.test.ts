@@ -13,7 +13,7 @@ import { makeGenericClientConstructor } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultProtoDir, startAnalytics, type RunningAnalytics } from './analytics-service.js';
+import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
 import { errorInfoFromMetadata, toServiceError } from './errors/grpc-errors.js';
 import { eventually } from './ingest/insight-bus-conformance.js';
 import { flagEvent } from './ingest/insight-store-conformance.js';
@@ -81,7 +81,7 @@ beforeAll(async () => {
       batchSize: 1000,
       batchMaxWaitMs: 10,
       internalToken: TOKEN,
-      protoDir: defaultProtoDir(import.meta.url),
+      reflection: true,
       now: () => T0 + 2 * HOUR,
     },
   );

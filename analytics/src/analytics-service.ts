@@ -1,10 +1,8 @@
 // One analytics instance from already-built adapters: the batching consumer of the insights
 // topic, the gRPC API (insights, experiment results, health, reflection) and the HTTP probes and
 // metrics. The composition root (`main.ts`) and the embedded launcher call `startAnalytics`.
-import { join } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
+import { addReflection } from './server/reflection.js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { ExperimentResultsServiceService } from '@vane/gen/node/vane/analytics/v1/experiment_results_service';
@@ -40,8 +38,8 @@ export interface AnalyticsOptions {
   readonly groupId?: string;
   /** When set, callers must send `authorization: Bearer <token>`. */
   readonly internalToken?: string;
-  /** The repository's `proto/` folder: enables gRPC server reflection. */
-  readonly protoDir?: string;
+  /** Serve gRPC server reflection (grpcurl and similar tools). */
+  readonly reflection?: boolean;
   /** Include Node process metrics in /metrics (default false; one process, one owner). */
   readonly processMetrics?: boolean;
   /** The clock (tests). */
@@ -100,16 +98,7 @@ export async function startAnalytics(
     Object.fromEntries(['', ...SERVICES].map((s) => [s, 'SERVING' as const])),
   );
   health.addToServer(server);
-  if (options.protoDir) {
-    const definition = loadSync(
-      [
-        'vane/analytics/v1/insights_service.proto',
-        'vane/analytics/v1/experiment_results_service.proto',
-      ],
-      { includeDirs: [options.protoDir] },
-    );
-    new ReflectionService(definition).addToServer(server);
-  }
+  if (options.reflection) addReflection(server, SERVICES);
   const grpcPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(
       `${host}:${options.grpcPort}`,
@@ -154,9 +143,4 @@ export async function startAnalytics(
       return stopped;
     },
   };
-}
-
-/** The `proto/` folder of the repository, relative to this module (src/ or dist/). */
-export function defaultProtoDir(moduleUrl: string): string {
-  return join(new URL('.', moduleUrl).pathname, '..', '..', 'proto');
 }

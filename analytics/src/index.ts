@@ -2,7 +2,6 @@
 // tests) and the adapters themselves.
 export {
   startAnalytics,
-  defaultProtoDir,
   type AnalyticsDeps,
   type AnalyticsOptions,
   type RunningAnalytics,

@@ -5,7 +5,7 @@ import { createClient } from '@clickhouse/client';
 import { MemoryBroker } from '@vane/core';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
-import { defaultProtoDir, startAnalytics } from './analytics-service.js';
+import { startAnalytics } from './analytics-service.js';
 import { loadConfig } from './config.js';
 import { ClickHouseInsightStore } from './ingest/clickhouse-insight-store.js';
 import type { InsightBus } from './ingest/insight-bus.js';
@@ -59,7 +59,7 @@ const running = await startAnalytics(
     batchMaxWaitMs: config.batchMaxWaitMs,
     groupId: `${config.topicPrefix}vane-analytics`,
     internalToken: config.internalToken,
-    protoDir: defaultProtoDir(import.meta.url),
+    reflection: true,
     processMetrics: true,
   },
 );
