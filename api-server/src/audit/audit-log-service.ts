@@ -60,25 +60,16 @@ export function auditLogService(audit: Collection<AuditDoc>): AsyncService<Audit
       if (req.resourceId) filter.resourceId = req.resourceId;
       if (req.actorId) filter.actorId = req.actorId;
       if (req.actions.length > 0) filter.action = { in: req.actions.flatMap(actionStrings) };
-      const range: Filter[] = [];
+      const and: Filter[] = [];
       if (req.timeRange?.startTime)
-        range.push({ createdAt: { gte: req.timeRange.startTime.getTime() } });
-      if (req.timeRange?.endTime)
-        range.push({ createdAt: { lt: req.timeRange.endTime.getTime() } });
+        and.push({ createdAt: { gte: req.timeRange.startTime.getTime() } });
+      if (req.timeRange?.endTime) and.push({ createdAt: { lt: req.timeRange.endTime.getTime() } });
       const query = req.query.trim();
-      const anyOf: Filter[] = query
-        ? [{ resourceKey: { contains: query } }, { comment: { contains: query } }]
-        : [];
-      // Two conditions on createdAt cannot share one key: put the range in nested filters.
-      const combined: Filter = {
-        ...(filter as Filter),
-        ...(range.length > 0 || anyOf.length > 0
-          ? {
-              anyOf:
-                anyOf.length > 0 ? anyOf.map((q) => ({ ...q, ...merge(range) })) : [merge(range)],
-            }
-          : {}),
-      };
+      if (query)
+        and.push({
+          anyOf: [{ resourceKey: { contains: query } }, { comment: { contains: query } }],
+        });
+      const combined: Filter = { ...(filter as Filter), ...(and.length > 0 ? { allOf: and } : {}) };
       const { items, page } = await listPage(audit, req.page, {
         filter: combined,
         orderBy: 'createdAt',
@@ -88,15 +79,4 @@ export function auditLogService(audit: Collection<AuditDoc>): AsyncService<Audit
       return { entries: items.map(auditEntryToProto), page };
     },
   };
-}
-
-/** Merges range conditions on one field into one filter (lower and upper bound together). */
-function merge(range: readonly Filter[]): Filter {
-  const lower = range.find((r) => 'gte' in ((r.createdAt ?? {}) as object));
-  const upper = range.find((r) => 'lt' in ((r.createdAt ?? {}) as object));
-  if (lower && upper) {
-    // The port allows one condition per field, so express [a, b) as a ∧ ¬(≥ b) via anyOf nesting.
-    return { ...lower, anyOf: [upper] };
-  }
-  return lower ?? upper ?? {};
 }

@@ -84,6 +84,14 @@ export function queryConformance(
       expect(await ids({ n: { contains: '1' } })).toEqual([]);
     });
 
+    it('matches allOf as a conjunction, e.g. two bounds on one field', async () => {
+      expect(await ids({ allOf: [{ n: { gte: 1 } }, { n: { lt: 3 } }] })).toEqual(
+        await ids({ anyOf: [{ n: 1 }, { n: 2 }] }),
+      );
+      expect(await ids({ allOf: [{ n: { gte: 3 } }, { n: { lt: 1 } }] })).toEqual([]);
+      expect(await ids({ allOf: [] })).toEqual(await ids({}));
+    });
+
     it('matches anyOf as a disjunction AND-ed with the other fields', async () => {
       expect(await ids({ anyOf: [{ n: 1 }, { tags: 'gamma' }] })).toEqual(['d0', 'd3']);
       expect(await ids({ on: true, anyOf: [{ n: 1 }, { n: 3 }, { key: 'd1' }] })).toEqual([

@@ -62,12 +62,14 @@ export type FieldCondition =
   | { readonly contains: string };
 
 /**
- * A filter: every field condition must hold (AND). `anyOf` adds a disjunction of sub-filters.
+ * A filter: every field condition must hold (AND). `anyOf` adds a disjunction of sub-filters and
+ * `allOf` a conjunction (for two conditions on one field, e.g. a time range).
  * `contains` is a case-insensitive substring match on a string field.
  */
 export interface Filter {
   readonly [field: string]: FieldCondition | readonly Filter[] | undefined;
   readonly anyOf?: readonly Filter[];
+  readonly allOf?: readonly Filter[];
 }
 
 /** A page request over a filtered, ordered collection. */

@@ -73,8 +73,13 @@ export function matches(doc: unknown, filter: Filter): boolean {
       if (!branches.some((branch) => matches(doc, branch))) return false;
       continue;
     }
+    if (field === 'allOf') {
+      const parts = condition as readonly Filter[];
+      if (!parts.every((part) => matches(doc, part))) return false;
+      continue;
+    }
     if (Array.isArray(condition)) {
-      throw new TypeError(`filter field ${field}: only anyOf takes a list of filters`);
+      throw new TypeError(`filter field ${field}: only anyOf and allOf take a list of filters`);
     }
     if (!conditionHolds(valuesAt(doc, field), condition as FieldCondition)) return false;
   }

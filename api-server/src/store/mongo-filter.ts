@@ -27,7 +27,7 @@ function condition(value: FieldCondition): unknown {
   throw new TypeError(`unknown field condition ${JSON.stringify(value)}`);
 }
 
-/** The Mongo query for a port filter (field conditions AND-ed, `anyOf` as `$or`). */
+/** The Mongo query for a port filter (field conditions AND-ed, `anyOf` as `$or`, `allOf` as `$and`). */
 export function toMongoFilter(filter: Filter): Document {
   const parts: Document[] = [];
   for (const [field, value] of Object.entries(filter)) {
@@ -37,8 +37,12 @@ export function toMongoFilter(filter: Filter): Document {
       parts.push(branches.length === 0 ? NOTHING : { $or: branches.map(toMongoFilter) });
       continue;
     }
+    if (field === 'allOf') {
+      parts.push(...(value as readonly Filter[]).map(toMongoFilter));
+      continue;
+    }
     if (Array.isArray(value)) {
-      throw new TypeError(`filter field ${field}: only anyOf takes a list of filters`);
+      throw new TypeError(`filter field ${field}: only anyOf and allOf take a list of filters`);
     }
     parts.push({ [field]: condition(value as FieldCondition) });
   }
