@@ -1,0 +1,23 @@
+// @vane/els: the evaluation server. Exported for the embedded single-process default and tests.
+export { startEls } from './els-server.js';
+export type { ElsDeps, ElsOptions, RunningEls } from './els-server.js';
+export { ConfigError, loadConfig } from './config.js';
+export type { ElsConfig } from './config.js';
+export { SourceUnavailableError } from './environments/environment-source.js';
+export type {
+  EnvironmentContents,
+  EnvironmentSource,
+  SecretGrant,
+  SecretKind,
+  VersionedFlag,
+  VersionedSegment,
+} from './environments/environment-source.js';
+export { MemoryEnvironmentSource } from './environments/memory-environment-source.js';
+export {
+  MongoEnvironmentSource,
+  MONGO_COLLECTIONS,
+} from './environments/mongo-environment-source.js';
+export { MemoryChangeFeed } from './sync/change-feed.js';
+export type { ChangeFeed, ChangeRecord, FeedSubscription } from './sync/change-feed.js';
+export { KafkaChangeFeed } from './sync/kafka-change-feed.js';
+export { STREAM_PATH, SYNC_PROTOCOL, SECRET_PROTOCOL_PREFIX } from './streaming/stream-server.js';

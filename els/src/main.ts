@@ -1,0 +1,69 @@
+// Composition root of ELS: the only place that creates the MongoDB and Kafka clients. Reads the
+// configuration, starts, and stops cleanly on SIGINT and SIGTERM (SDKs get close 1001).
+import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { startEls } from './els-server.js';
+import { MongoEnvironmentSource } from './environments/mongo-environment-source.js';
+import { KafkaChangeFeed } from './sync/kafka-change-feed.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'els' } });
+  const mongo = new MongoClient(config.mongoUrl);
+  await mongo.connect();
+  const kafka = new Kafka({
+    clientId: 'vane-els',
+    brokers: [...config.kafkaBrokers],
+    logLevel: logLevel.WARN,
+  });
+  const els = await startEls(
+    {
+      source: new MongoEnvironmentSource(mongo.db(config.mongoDatabase)),
+      feed: new KafkaChangeFeed(kafka, logger),
+      logger,
+    },
+    {
+      port: config.port,
+      host: config.host,
+      topicPrefix: config.topicPrefix,
+      maxConnections: config.maxConnections,
+      idleTimeoutMs: config.idleTimeoutMs,
+      tombstoneLimit: config.tombstoneLimit,
+    },
+  );
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    els
+      .stop()
+      .then(() => mongo.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'unclean stop');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

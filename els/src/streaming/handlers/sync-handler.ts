@@ -1,0 +1,37 @@
+// SyncRequest: FULL or PATCH of definitions (server SDKs) or evaluations (client SDKs).
+import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
+import type { SyncRequest } from '@vane/gen/node/vane/sync/v1/sync';
+import { endUserFromProto } from '../../mapping/evaluation-mapping.js';
+import { definitionsFrame, sendEvaluations } from '../sync-payloads.js';
+import { snapshotFor } from './handler-context.js';
+import type { FrameHandler } from './handler-context.js';
+
+/** Answers a SyncRequest with a SyncResponse; the connection then receives pushes. */
+export const handleSync: FrameHandler<SyncRequest> = async (conn, request, ctx) => {
+  const requestId = request.requestId;
+  if (request.version < 0) {
+    conn.sendError(
+      StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT,
+      'version must not be negative',
+      {
+        requestId,
+      },
+    );
+    return;
+  }
+  if (conn.kind === 'client' && !request.user?.keyId) {
+    conn.sendError(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT, 'user.key_id is required', {
+      requestId,
+    });
+    return;
+  }
+  const snapshot = await snapshotFor(conn, requestId, ctx);
+  if (snapshot === undefined) return;
+  if (conn.kind === 'server') {
+    const view = snapshot.definitionsSince(request.version);
+    conn.send(definitionsFrame(requestId, view.kind, view.version, view));
+  } else if (request.user !== undefined) {
+    sendEvaluations(conn, snapshot, endUserFromProto(request.user), requestId, request.version);
+  }
+  conn.synced = true;
+};

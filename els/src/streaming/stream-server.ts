@@ -1,0 +1,195 @@
+// The SDK WebSocket endpoint `/sdk/v1/stream?kind=server|client` on a plain HTTP server that also
+// serves `/healthz`, `/readyz` and `/metrics`: handshake, authentication, close codes and
+// idle-connection sweeping. Frames are handed to the FrameDispatcher.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import { CloseCode } from '@vane/gen/node/vane/sync/v1/frames';
+import type { EnvironmentSource } from '../environments/environment-source.js';
+import { Connection } from './connection.js';
+import type { ConnectionRegistry } from './connection-registry.js';
+import type { ElsMetrics } from './els-metrics.js';
+import { HARD_FRAME_BYTES } from './frame-dispatcher.js';
+import type { FrameDispatcher } from './frame-dispatcher.js';
+
+/** The path SDKs connect to. */
+export const STREAM_PATH = '/sdk/v1/stream';
+/** The subprotocol ELS selects. */
+export const SYNC_PROTOCOL = 'vane.sync.v1';
+/** Prefix of the subprotocol that carries the SDK secret. */
+export const SECRET_PROTOCOL_PREFIX = 'vane.secret.';
+
+/** Dependencies of the stream server. */
+export interface StreamServerDeps {
+  readonly source: EnvironmentSource;
+  readonly connections: ConnectionRegistry;
+  readonly dispatcher: FrameDispatcher;
+  readonly metrics: ElsMetrics;
+  readonly logger: Logger;
+  /** True when ELS should take traffic. */
+  readonly ready: () => Promise<boolean>;
+}
+
+/** Limits and timers of the stream server. */
+export interface StreamServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly maxConnections: number;
+  /** A connection that sent nothing for this long is closed with 1001. */
+  readonly idleTimeoutMs: number;
+}
+
+/** A running stream server. */
+export interface StreamServer {
+  readonly port: number;
+  /** Closes every connection with 1001 and stops listening. */
+  stop(): Promise<void>;
+}
+
+/** Starts listening; resolves with the bound port. */
+export async function startStreamServer(
+  deps: StreamServerDeps,
+  options: StreamServerOptions,
+): Promise<StreamServer> {
+  const log = deps.logger.child({ module: 'stream-server' });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: HARD_FRAME_BYTES,
+    handleProtocols: (protocols) => (protocols.has(SYNC_PROTOCOL) ? SYNC_PROTOCOL : false),
+  });
+  let nextId = 1;
+  let stopping = false;
+
+  const reject = (ws: WebSocket, code: CloseCode, reason: string): void => {
+    deps.metrics.rejected.inc({ code: String(code) });
+    ws.close(code, reason);
+  };
+
+  const accept = async (ws: WebSocket, req: IncomingMessage, url: URL): Promise<void> => {
+    const queued: [RawData, boolean][] = [];
+    const queue = (data: RawData, isBinary: boolean): void => void queued.push([data, isBinary]);
+    ws.on('message', queue);
+    ws.on('error', (error) => log.debug({ err: error }, 'socket error'));
+    const kind = url.searchParams.get('kind');
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if ((kind !== 'server' && kind !== 'client') || !offered.includes(SYNC_PROTOCOL)) {
+      return reject(
+        ws,
+        CloseCode.CLOSE_CODE_BAD_REQUEST,
+        'kind must be server or client, with vane.sync.v1',
+      );
+    }
+    const secret = offered
+      .find((p) => p.startsWith(SECRET_PROTOCOL_PREFIX))
+      ?.slice(SECRET_PROTOCOL_PREFIX.length);
+    if (!secret) return reject(ws, CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'no secret');
+    if (stopping) return reject(ws, CloseCode.CLOSE_CODE_GOING_AWAY, 'shutting down');
+    if (deps.connections.size >= options.maxConnections) {
+      return reject(ws, CloseCode.CLOSE_CODE_TRY_AGAIN_LATER, 'connection limit reached');
+    }
+    let grant;
+    try {
+      grant = await deps.source.findSecret(secret);
+    } catch (error) {
+      log.warn({ err: error }, 'secret lookup failed');
+      return reject(ws, CloseCode.CLOSE_CODE_INTERNAL_ERROR, 'flag store unavailable');
+    }
+    if (grant === undefined)
+      return reject(ws, CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'unknown secret');
+    if (grant.kind !== kind)
+      return reject(ws, CloseCode.CLOSE_CODE_FORBIDDEN, `secret is not for kind=${kind}`);
+    if (ws.readyState !== ws.OPEN) return;
+    const conn = new Connection(nextId++, ws, grant.envId, grant.kind);
+    deps.connections.add(conn);
+    ws.on('close', () => deps.connections.remove(conn));
+    ws.off('message', queue);
+    // Frames of one connection are handled one after another, in order.
+    let chain = Promise.resolve();
+    const handle = (data: RawData, isBinary: boolean): void => {
+      chain = chain.then(() => deps.dispatcher.dispatch(conn, data, isBinary));
+    };
+    ws.on('message', handle);
+    for (const [data, isBinary] of queued) handle(data, isBinary);
+  };
+
+  const server: Server = createServer((req, res) => serveHttp(req, res, deps));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== STREAM_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      accept(ws, req, url).catch((error: unknown) => {
+        log.error({ err: error }, 'accepting a connection failed');
+        ws.close(CloseCode.CLOSE_CODE_INTERNAL_ERROR);
+      });
+    });
+  });
+
+  const sweeper = setInterval(
+    () => {
+      const cutoff = Date.now() - options.idleTimeoutMs;
+      for (const conn of deps.connections.all()) {
+        if (conn.lastSeen < cutoff) conn.close(CloseCode.CLOSE_CODE_GOING_AWAY, 'idle');
+      }
+    },
+    Math.max(50, Math.floor(options.idleTimeoutMs / 4)),
+  );
+  sweeper.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: async () => {
+      stopping = true;
+      clearInterval(sweeper);
+      const closed = [...wss.clients].map(
+        (ws) =>
+          new Promise<void>((resolve) =>
+            ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()),
+          ),
+      );
+      for (const ws of wss.clients)
+        ws.close(CloseCode.CLOSE_CODE_GOING_AWAY, 'server shutting down');
+      const forced = setTimeout(() => {
+        for (const ws of wss.clients) ws.terminate();
+      }, 2000);
+      await Promise.all(closed);
+      clearTimeout(forced);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function serveHttp(req: IncomingMessage, res: ServerResponse, deps: StreamServerDeps): void {
+  const path = (req.url ?? '/').split('?')[0];
+  const reply = (code: number, body: string, type = 'text/plain; charset=utf-8'): void => {
+    res.writeHead(code, { 'content-type': type }).end(body);
+  };
+  if (path === '/healthz') return reply(200, 'ok\n');
+  if (path === '/readyz') {
+    deps.ready().then(
+      (ok) => reply(ok ? 200 : 503, ok ? 'ready\n' : 'not ready\n'),
+      () => reply(503, 'not ready\n'),
+    );
+    return;
+  }
+  if (path === '/metrics') {
+    deps.metrics.registry.metrics().then(
+      (text) => reply(200, text, deps.metrics.registry.contentType),
+      () => reply(500, 'metrics unavailable\n'),
+    );
+    return;
+  }
+  reply(404, 'not found\n');
+}

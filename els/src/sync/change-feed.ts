@@ -1,0 +1,49 @@
+// The port through which ELS receives change records (Kafka in production, MemoryBroker in tests
+// and the embedded default), with the MemoryBroker adapter.
+import type { MemoryBroker } from '@vane/core';
+
+/** One record of a change topic. */
+export interface ChangeRecord {
+  readonly topic: string;
+  readonly value: Uint8Array;
+}
+
+/** A running subscription. */
+export interface FeedSubscription {
+  /** Stops consuming; resolves once no handler call is running. */
+  close(): Promise<void>;
+}
+
+/** A broadcast source of change records. */
+export interface ChangeFeed {
+  /**
+   * Delivers new records of the topics (from now on) to `handler` in order per topic, under a
+   * consumer group of its own. Resolves once consumption has started.
+   */
+  subscribe(
+    topics: readonly string[],
+    groupId: string,
+    handler: (records: readonly ChangeRecord[]) => Promise<void>,
+  ): Promise<FeedSubscription>;
+}
+
+/** A ChangeFeed over core's in-process MemoryBroker. */
+export class MemoryChangeFeed implements ChangeFeed {
+  constructor(private readonly broker: MemoryBroker) {}
+
+  /** See ChangeFeed. */
+  subscribe(
+    topics: readonly string[],
+    groupId: string,
+    handler: (records: readonly ChangeRecord[]) => Promise<void>,
+  ): Promise<FeedSubscription> {
+    const subs = topics.map((topic) =>
+      this.broker.subscribe(topic, { groupId, retryDelayMs: 50 }, (batch) => handler(batch)),
+    );
+    return Promise.resolve({
+      close: async () => {
+        await Promise.all(subs.map((s) => s.close()));
+      },
+    });
+  }
+}
