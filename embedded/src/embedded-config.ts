@@ -12,6 +12,7 @@ export interface EmbeddedConfig {
   readonly apiHttpPort: number;
   readonly analyticsGrpcPort: number;
   readonly analyticsHttpPort: number;
+  readonly elsPort: number;
   readonly bootstrapToken: string | undefined;
   readonly logLevel: string;
 }
@@ -37,6 +38,7 @@ export function loadEmbeddedConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
     apiHttpPort: port(env, 'API_HTTP_PORT', 7071),
     analyticsGrpcPort: port(env, 'ANALYTICS_GRPC_PORT', 7090),
     analyticsHttpPort: port(env, 'ANALYTICS_HTTP_PORT', 7091),
+    elsPort: port(env, 'ELS_PORT', 7080),
     bootstrapToken: env.VANE_BOOTSTRAP_TOKEN?.trim() || undefined,
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
   });

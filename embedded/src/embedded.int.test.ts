@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { SecretKind } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { ClientFrame, ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
+import { SyncKind, SyncRequest } from '@vane/gen/node/vane/sync/v1/sync';
 import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
 import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
 import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
@@ -19,6 +23,37 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
+/** A server SDK on the Vane stream: resolves frames one at a time. */
+async function serverSdk(url: string, secret: string) {
+  const ws = new WebSocket(`${url}?kind=server`, ['vane.sync.v1', `vane.secret.${secret}`]);
+  const frames: ServerFrame[] = [];
+  const waiters: ((f: ServerFrame) => void)[] = [];
+  ws.on('message', (data: Buffer) => {
+    const frame = ServerFrame.decode(new Uint8Array(data));
+    const waiter = waiters.shift();
+    if (waiter) waiter(frame);
+    else frames.push(frame);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    send: (frame: ClientFrame) => ws.send(ClientFrame.encode(frame).finish()),
+    next: () =>
+      new Promise<ServerFrame>((resolve, reject) => {
+        const queued = frames.shift();
+        if (queued) return resolve(queued);
+        const timer = setTimeout(() => reject(new Error('no frame in 5 s')), 5000);
+        waiters.push((f) => {
+          clearTimeout(timer);
+          resolve(f);
+        });
+      }),
+    close: () => ws.close(),
+  };
+}
+
 async function start(dataDir: string) {
   const config = {
     ...loadEmbeddedConfig({ VANE_DATA_DIR: dataDir }),
@@ -26,12 +61,13 @@ async function start(dataDir: string) {
     apiHttpPort: 0,
     analyticsGrpcPort: 0,
     analyticsHttpPort: 0,
+    elsPort: 0,
   };
   return startEmbedded(config, pino({ level: 'silent' }));
 }
 
 describe('embedded Vane (npm start)', () => {
-  it('keeps data across a restart and serves insights from the in-process analytics', async () => {
+  it('streams a flag change to an SDK, serves insights, and keeps data across a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vane-embedded-'));
     dirs.push(dataDir);
     let vane = await start(dataDir);
@@ -68,6 +104,36 @@ describe('embedded Vane (npm start)', () => {
       timeRange: { startTime: new Date(Date.now() - 3_600_000), endTime: new Date() },
     });
     expect(insights.insights).toBeDefined();
+
+    // Data flows 1 and 2 in one process: an SDK syncs, then a toggle reaches it as a PATCH.
+    const secret = environment!.secrets.find(
+      (s) => s.kind === SecretKind.SECRET_KIND_SERVER,
+    )!.value;
+    const sdk = await serverSdk(vane.urls.sdkStream, secret);
+    sdk.send(
+      ClientFrame.fromPartial({
+        kind: { $case: 'sync', value: SyncRequest.fromPartial({ requestId: 1 }) },
+      }),
+    );
+    const full = await sdk.next();
+    expect(full.kind?.$case).toBe('sync');
+    const fullSync = full.kind?.$case === 'sync' ? full.kind.value : undefined;
+    expect(fullSync?.kind).toBe(SyncKind.SYNC_KIND_FULL);
+    const defs = fullSync?.payload?.$case === 'definitions' ? fullSync.payload.value : undefined;
+    expect(defs?.flags.map((f) => f.key)).toEqual(['welcome']);
+    await flags.toggleFeatureFlag({
+      envId,
+      key: 'welcome',
+      enabled: true,
+      expectedRevision: 0,
+      comment: '',
+    });
+    const push = await sdk.next();
+    const patch = push.kind?.$case === 'sync' ? push.kind.value : undefined;
+    expect(patch?.kind).toBe(SyncKind.SYNC_KIND_PATCH);
+    const changed = patch?.payload?.$case === 'definitions' ? patch.payload.value.flags : [];
+    expect(changed.map((f) => [f.key, f.isEnabled])).toEqual([['welcome', true]]);
+    sdk.close();
     [projects, envs, flags].forEach((c) => c.close());
     await vane.stop();
 

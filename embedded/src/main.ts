@@ -24,6 +24,7 @@ process.stdout.write(
     `Vane is running (embedded mode, data in ${config.dataDir}/) — started in ${Date.now() - started} ms`,
     '',
     `  Admin API (gRPC)     ${vane.urls.adminGrpc}`,
+    `  SDK stream           ${vane.urls.sdkStream}`,
     `  Health               ${vane.urls.apiHealth}`,
     `  Analytics (internal) ${vane.urls.analyticsGrpc}, health ${vane.urls.analyticsHealth}`,
     `  Owner access token   ${vane.ownerToken ?? '(set by VANE_BOOTSTRAP_TOKEN)'}`,

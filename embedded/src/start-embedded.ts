@@ -14,6 +14,8 @@ import {
   grpcAnalyticsGateway,
   startApiServer,
 } from '@vane/api-server';
+import { MemoryChangeFeed, startEls } from '@vane/els';
+import { DocumentStoreEnvironmentSource } from './document-store-environment-source.js';
 import type { EmbeddedConfig } from './embedded-config.js';
 
 /** A running embedded Vane. */
@@ -23,6 +25,7 @@ export interface RunningVane {
     readonly apiHealth: string;
     readonly analyticsGrpc: string;
     readonly analyticsHealth: string;
+    readonly sdkStream: string;
   };
   /** The owner token of this data folder (created on first start, then read from the folder). */
   readonly ownerToken: string | undefined;
@@ -79,6 +82,15 @@ export async function startEmbedded(
       bootstrapToken: config.bootstrapToken,
     },
   );
+  progress('starting the evaluation server');
+  const els = await startEls(
+    {
+      source: new DocumentStoreEnvironmentSource(store),
+      feed: new MemoryChangeFeed(broker),
+      logger: logger.child({ service: 'els' }),
+    },
+    { port: config.elsPort, host: config.host },
+  );
   if (api.bootstrapToken) {
     // Local development convenience: keep the first-run owner token beside the data, owner-only.
     await writeFile(tokenFile, `${api.bootstrapToken}\n`, { mode: 0o600 });
@@ -97,10 +109,12 @@ export async function startEmbedded(
       apiHealth: `http://${config.host}:${api.httpPort}/healthz`,
       analyticsGrpc: `${config.host}:${analytics.grpcPort}`,
       analyticsHealth: `http://${config.host}:${analytics.httpPort}/healthz`,
+      sdkStream: `ws://${config.host}:${els.port}/sdk/v1/stream`,
     },
     ownerToken,
     ownerTokenFile: tokenFile,
     async stop() {
+      await els.stop();
       await api.stop();
       gateway.close();
       await analytics.stop();
