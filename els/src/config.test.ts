@@ -6,7 +6,7 @@ const base = { VANE_MONGO_URL: 'mongodb://localhost:27017/', VANE_KAFKA_BROKERS:
 describe('loadConfig', () => {
   it('applies defaults', () => {
     expect(loadConfig(base)).toMatchObject({
-      port: 5100,
+      port: 7080,
       idleTimeoutMs: 60_000,
       topicPrefix: '',
       mongoDatabase: 'vane',

@@ -82,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
     kafkaBrokers: Object.freeze(kafkaBrokers),
     topicPrefix: prefix,
     host: env.ELS_HOST?.trim() || '127.0.0.1',
-    port: integer(env, 'ELS_PORT', 5100, 0, 65535),
+    port: integer(env, 'ELS_PORT', 7080, 0, 65535),
     maxConnections: integer(env, 'ELS_MAX_CONNECTIONS', 50_000, 1, 10_000_000),
     idleTimeoutMs: integer(env, 'ELS_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
     tombstoneLimit: integer(env, 'ELS_TOMBSTONE_LIMIT', 10_000, 1, 10_000_000),
