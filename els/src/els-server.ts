@@ -2,6 +2,8 @@
 // WebSocket stream server. `main.ts` picks the adapters; tests pass in-memory ones.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { EventSink } from './outbound/event-sink.js';
+import { SdkReporter } from './outbound/sdk-reports.js';
 import type { Registry } from 'prom-client';
 import type { EnvironmentSource } from './environments/environment-source.js';
 import { ConnectionRegistry } from './streaming/connection-registry.js';
@@ -18,6 +20,8 @@ export interface ElsDeps {
   readonly source: EnvironmentSource;
   readonly feed: ChangeFeed;
   readonly logger: Logger;
+  /** Where end users and tracked events go (absent: they are acknowledged, not published). */
+  readonly events?: EventSink;
   /** Prometheus registry to register ELS's metrics in (a fresh one by default). */
   readonly metricsRegistry?: Registry;
 }
@@ -68,6 +72,9 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
       snapshots,
       logger: logger.child({ module: 'frames' }),
       retryAfterMs: options.retryAfterMs ?? 5000,
+      ...(deps.events
+        ? { reporter: new SdkReporter(deps.events, { topicPrefix: options.topicPrefix ?? '' }) }
+        : {}),
     },
     metrics,
   );
@@ -105,6 +112,9 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
       await stream.stop();
       stopPusher();
       await subscription.close();
+      await deps.events
+        ?.flush()
+        .catch((err: unknown) => logger.warn({ err }, 'SDK events not flushed'));
     },
   };
 }

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { startEls } from './els-server.js';
 import { MongoEnvironmentSource } from './environments/mongo-environment-source.js';
 import { KafkaChangeFeed } from './sync/kafka-change-feed.js';
+import { KafkaEventSink } from './outbound/kafka-event-sink.js';
 
 async function main(): Promise<void> {
   let config;
@@ -27,10 +28,12 @@ async function main(): Promise<void> {
     brokers: [...config.kafkaBrokers],
     logLevel: logLevel.WARN,
   });
+  const events = new KafkaEventSink(kafka, logger.child({ module: 'events' }));
   const els = await startEls(
     {
       source: new MongoEnvironmentSource(mongo.db(config.mongoDatabase)),
       feed: new KafkaChangeFeed(kafka, logger),
+      events,
       logger,
     },
     {
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     els
       .stop()
+      .then(() => events.close())
       .then(() => mongo.close())
       .then(
         () => process.exit(0),

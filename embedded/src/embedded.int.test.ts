@@ -9,6 +9,8 @@ import { WebSocket } from 'ws';
 import { SecretKind } from '@vane/gen/node/vane/admin/v1/environment_service';
 import { ClientFrame, ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
 import { SyncKind, SyncRequest } from '@vane/gen/node/vane/sync/v1/sync';
+import { TrackRequest } from '@vane/gen/node/vane/sync/v1/track';
+import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_service';
 import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
 import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
 import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
@@ -24,8 +26,8 @@ afterAll(async () => {
 });
 
 /** A server SDK on the Vane stream: resolves frames one at a time. */
-async function serverSdk(url: string, secret: string) {
-  const ws = new WebSocket(`${url}?kind=server`, ['vane.sync.v1', `vane.secret.${secret}`]);
+async function sdk(url: string, kind: 'server' | 'client', secret: string) {
+  const ws = new WebSocket(`${url}?kind=${kind}`, ['vane.sync.v1', `vane.secret.${secret}`]);
   const frames: ServerFrame[] = [];
   const waiters: ((f: ServerFrame) => void)[] = [];
   ws.on('message', (data: Buffer) => {
@@ -54,6 +56,17 @@ async function serverSdk(url: string, secret: string) {
   };
 }
 
+/** Polls `read` until `ok` holds (fails after 10 s). */
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in 10 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function start(dataDir: string) {
   const config = {
     ...loadEmbeddedConfig({ VANE_DATA_DIR: dataDir }),
@@ -67,7 +80,7 @@ async function start(dataDir: string) {
 }
 
 describe('embedded Vane (npm start)', () => {
-  it('streams a flag change to an SDK, serves insights, and keeps data across a restart', async () => {
+  it('runs all four data flows in one process and keeps data across a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'vane-embedded-'));
     dirs.push(dataDir);
     let vane = await start(dataDir);
@@ -109,13 +122,13 @@ describe('embedded Vane (npm start)', () => {
     const secret = environment!.secrets.find(
       (s) => s.kind === SecretKind.SECRET_KIND_SERVER,
     )!.value;
-    const sdk = await serverSdk(vane.urls.sdkStream, secret);
-    sdk.send(
+    const server = await sdk(vane.urls.sdkStream, 'server', secret);
+    server.send(
       ClientFrame.fromPartial({
         kind: { $case: 'sync', value: SyncRequest.fromPartial({ requestId: 1 }) },
       }),
     );
-    const full = await sdk.next();
+    const full = await server.next();
     expect(full.kind?.$case).toBe('sync');
     const fullSync = full.kind?.$case === 'sync' ? full.kind.value : undefined;
     expect(fullSync?.kind).toBe(SyncKind.SYNC_KIND_FULL);
@@ -128,12 +141,88 @@ describe('embedded Vane (npm start)', () => {
       expectedRevision: 0,
       comment: '',
     });
-    const push = await sdk.next();
+    const push = await server.next();
     const patch = push.kind?.$case === 'sync' ? push.kind.value : undefined;
     expect(patch?.kind).toBe(SyncKind.SYNC_KIND_PATCH);
     const changed = patch?.payload?.$case === 'definitions' ? patch.payload.value.flags : [];
     expect(changed.map((f) => [f.key, f.isEnabled])).toEqual([['welcome', true]]);
-    sdk.close();
+    server.close();
+
+    // Data flows 3 and 4: a client SDK's user reaches the end-user search, and its tracked
+    // evaluation reaches the flag insights.
+    const clientSecret = environment!.secrets.find(
+      (s) => s.kind === SecretKind.SECRET_KIND_CLIENT,
+    )!.value;
+    const client = await sdk(vane.urls.sdkStream, 'client', clientSecret);
+    const ann = { keyId: 'ann', name: 'Ann', customProperties: [{ name: 'plan', value: 'pro' }] };
+    client.send(
+      ClientFrame.fromPartial({
+        kind: { $case: 'sync', value: SyncRequest.fromPartial({ requestId: 1, user: ann }) },
+      }),
+    );
+    const evaluated = await client.next();
+    const evals =
+      evaluated.kind?.$case === 'sync' && evaluated.kind.value.payload?.$case === 'evaluations'
+        ? evaluated.kind.value.payload.value.flags
+        : [];
+    expect(evals.map((e) => [e.flagKey, e.value])).toEqual([['welcome', 'true']]);
+    client.send(
+      ClientFrame.fromPartial({
+        kind: {
+          $case: 'track',
+          value: TrackRequest.fromPartial({
+            requestId: 2,
+            users: [
+              {
+                user: ann,
+                metrics: [],
+                flagEvaluations: [
+                  {
+                    eventId: '',
+                    timestampMs: Date.now(),
+                    flagKey: 'welcome',
+                    variationId: evals[0]!.variationId,
+                    sendToExperiment: true,
+                    reason: 'default',
+                  },
+                ],
+              },
+            ],
+          }),
+        },
+      }),
+    );
+    const ack = await client.next();
+    expect(ack.kind?.$case === 'trackAck' && ack.kind.value.accepted).toBe(1);
+    client.close();
+    const endUsers = promiseClient(EndUserServiceService, vane.urls.adminGrpc, token);
+    const found = await eventually(
+      () =>
+        endUsers.searchEndUsers({
+          envId,
+          page: undefined,
+          query: 'ann',
+          properties: [],
+          lastSeen: undefined,
+        }),
+      (r) => r.users.length === 1,
+    );
+    expect(found.users[0]?.user?.customProperties).toEqual(ann.customProperties);
+    endUsers.close();
+    const counted = await eventually(
+      () =>
+        flags.getFeatureFlagInsights({
+          envId,
+          key: 'welcome',
+          interval: BucketInterval.BUCKET_INTERVAL_HOUR,
+          timeRange: {
+            startTime: new Date(Date.now() - 3_600_000),
+            endTime: new Date(Date.now() + 60_000),
+          },
+        }),
+      (r) => JSON.stringify(r.insights).includes(evals[0]!.variationId),
+    );
+    expect(counted.insights).toBeDefined();
     [projects, envs, flags].forEach((c) => c.close());
     await vane.stop();
 

@@ -14,7 +14,7 @@ import {
   grpcAnalyticsGateway,
   startApiServer,
 } from '@vane/api-server';
-import { MemoryChangeFeed, startEls } from '@vane/els';
+import { MemoryChangeFeed, MemoryEventSink, startEls } from '@vane/els';
 import { DocumentStoreEnvironmentSource } from './document-store-environment-source.js';
 import type { EmbeddedConfig } from './embedded-config.js';
 
@@ -87,6 +87,7 @@ export async function startEmbedded(
     {
       source: new DocumentStoreEnvironmentSource(store),
       feed: new MemoryChangeFeed(broker),
+      events: new MemoryEventSink(broker),
       logger: logger.child({ service: 'els' }),
     },
     { port: config.elsPort, host: config.host },

@@ -35,6 +35,18 @@ export function resultSignature(result: EvaluationResult): string {
   return `${result.variation?.id ?? ''}\u0000${result.variation?.value ?? ''}\u0000${result.kind}\u0000${result.reason}\u0000${String(result.sendToExperiment)}`;
 }
 
+/** The proto user of a core end user (for the events ELS publishes). */
+export function endUserToProto(user: EndUser): ProtoEndUser {
+  return {
+    keyId: user.keyId,
+    name: user.name ?? '',
+    customProperties: (user.customizedProperties ?? []).map((p) => ({
+      name: p.name,
+      value: p.value ?? '',
+    })),
+  };
+}
+
 /** The core user of a proto end user. */
 export function endUserFromProto(user: ProtoEndUser): EndUser {
   return {

@@ -4,6 +4,7 @@ import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import { SourceUnavailableError } from '../../environments/environment-source.js';
 import type { EnvironmentSnapshot } from '../../sync/environment-snapshot.js';
 import type { SnapshotRegistry } from '../../sync/snapshot-registry.js';
+import type { SdkReporter } from '../../outbound/sdk-reports.js';
 import type { Connection } from '../connection.js';
 
 /** Shared dependencies of the frame handlers. */
@@ -12,6 +13,8 @@ export interface HandlerContext {
   readonly logger: Logger;
   /** Milliseconds an SDK should wait before retrying when the store is unavailable. */
   readonly retryAfterMs: number;
+  /** Publishes end users and tracked events (absent: they are only acknowledged). */
+  readonly reporter?: SdkReporter;
 }
 
 /** Handles one decoded frame of one kind. Never throws for bad input: it answers with an error. */

@@ -44,4 +44,5 @@ export const handleIdentify: FrameHandler<IdentifyRequest> = async (conn, reques
     requestId,
     Math.max(0, request.version),
   );
+  ctx.reporter?.userSeen(conn.envId, request.user);
 };

@@ -32,6 +32,7 @@ export const handleSync: FrameHandler<SyncRequest> = async (conn, request, ctx) 
     conn.send(definitionsFrame(requestId, view.kind, view.version, view));
   } else if (request.user !== undefined) {
     sendEvaluations(conn, snapshot, endUserFromProto(request.user), requestId, request.version);
+    ctx.reporter?.userSeen(conn.envId, request.user);
   }
   conn.synced = true;
 };

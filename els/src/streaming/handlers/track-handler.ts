@@ -1,7 +1,8 @@
-// TrackRequest: validates the batch and acknowledges it. Forwarding the events to Kafka
-// (`vane.insights`, `vane.end-users`) is a later phase; for now accepted events are only counted.
+// TrackRequest: validates the batch, forwards the accepted events (InsightEvents to
+// `vane.insights`, the users to `vane.end-users`) through the reporter, and acknowledges.
 import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { RejectedEvent, TrackRequest } from '@vane/gen/node/vane/sync/v1/track';
+import { endUserToProto } from '../../mapping/evaluation-mapping.js';
 import type { FrameHandler } from './handler-context.js';
 
 /** Most events in one TrackRequest. */
@@ -10,7 +11,7 @@ export const MAX_TRACK_EVENTS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Validates a TrackRequest and answers with a TrackAck. */
-export const handleTrack: FrameHandler<TrackRequest> = (conn, request) => {
+export const handleTrack: FrameHandler<TrackRequest> = (conn, request, ctx) => {
   const requestId = request.requestId;
   const invalid = (message: string): Promise<void> => {
     conn.sendError(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT, message, { requestId });
@@ -54,6 +55,28 @@ export const handleTrack: FrameHandler<TrackRequest> = (conn, request) => {
           : event.problem;
       if (reason === '') accepted += 1;
       else rejected.push({ eventId: event.id, reason });
+    }
+    const user = group.user?.keyId
+      ? group.user
+      : conn.kind === 'client' && conn.user
+        ? endUserToProto(conn.user)
+        : undefined;
+    if (user && ctx.reporter) {
+      // The same rules as the ack: only accepted events are published.
+      const validId = (id: string): boolean => id === '' || UUID.test(id);
+      ctx.reporter.track(
+        conn.envId,
+        {
+          user,
+          flagEvaluations: group.flagEvaluations.filter(
+            (e) => e.flagKey !== '' && validId(e.eventId),
+          ),
+          metrics: group.metrics.filter(
+            (m) => m.eventName !== '' && m.eventName.length <= 256 && validId(m.eventId),
+          ),
+        },
+        user,
+      );
     }
   }
   conn.send({ kind: { $case: 'trackAck', value: { requestId, accepted, rejected } } });
