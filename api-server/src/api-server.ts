@@ -38,6 +38,7 @@ import { environmentService } from './environments/environment-service.js';
 import type { AnalyticsGateway } from './flags/analytics-gateway.js';
 import { FLAGS } from './flags/flag-doc.js';
 import type { FlagDoc } from './flags/flag-doc.js';
+import { listAll } from './flags/environment-contents.js';
 import { flagService } from './flags/flag-service.js';
 import { EXPERIMENTS } from './experiments/experiment-doc.js';
 import type { ExperimentDoc } from './experiments/experiment-doc.js';
@@ -159,18 +160,14 @@ export async function startApiServer(
         revisions: true,
         event: async (record) => {
           const state = (record.after ?? record.before) as Record<string, Json>;
-          const users = await flags.list({
-            filter: {
-              envId: str(state, 'envId'),
-              segmentIds: str(state, '_id'),
-              isArchived: { ne: true },
-            },
-            orderBy: '_id',
-            limit: 10_000,
+          const users = await listAll(flags, {
+            envId: str(state, 'envId'),
+            segmentIds: str(state, '_id'),
+            isArchived: { ne: true },
           });
           return segmentChangedMessage(
             record,
-            users.items.map((f) => f._id),
+            users.map((f) => f._id),
             prefix,
           );
         },
@@ -204,8 +201,7 @@ export async function startApiServer(
     ),
   ];
   // Audit entries name the project of env-scoped resources: keep an env → project map.
-  for (const env of (await environments.list({ filter: {}, orderBy: '_id', limit: 100_000 }))
-    .items) {
+  for (const env of await listAll(environments, {})) {
     envProject.set(env._id, env.projectId);
   }
 

@@ -1,5 +1,6 @@
 // Pieces shared by the two versioned resources (flags and segments): archive/restore
 // transitions, the delete tombstone, and the page of revision snapshots.
+import { ArchivedFilter, TagMatchMode } from '@vane/gen/node/vane/common/v1/query';
 import type { PageRequest, PageResponse } from '@vane/gen/node/vane/common/v1/query';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
@@ -7,7 +8,7 @@ import type { AuditAction } from '@vane/gen/node/vane/admin/v1/audit_log_service
 import { auditAction } from '../audit/audit-action.js';
 import { FailedPrecondition } from '../errors/domain-errors.js';
 import { listPage } from '../shared/paging.js';
-import type { Collection, StoredDocument } from '../store/document-store.js';
+import type { Collection, Filter, StoredDocument } from '../store/document-store.js';
 import type { WriteContext } from './change-writer.js';
 import type { RevisionDoc } from './audit-entry.js';
 
@@ -77,4 +78,26 @@ export async function revisionPage<D extends StoredDocument>(
     })),
     page: result.page,
   };
+}
+
+/** The list filters flags and segments share: environment, text query on key/name, tags, archive. */
+export function versionedListFilter(req: {
+  readonly envId: string;
+  readonly query: string;
+  readonly tags: readonly string[];
+  readonly tagMatch: TagMatchMode;
+  readonly archived: ArchivedFilter;
+}): Record<string, Filter[string]> {
+  const filter: Record<string, Filter[string]> = { envId: req.envId };
+  const query = req.query.trim();
+  if (query) filter.anyOf = [{ key: { contains: query } }, { name: { contains: query } }];
+  if (req.tags.length > 0) {
+    filter.tags =
+      req.tagMatch === TagMatchMode.TAG_MATCH_MODE_ALL
+        ? { all: [...req.tags] }
+        : { in: [...req.tags] };
+  }
+  if (req.archived === ArchivedFilter.ARCHIVED_FILTER_ARCHIVED) filter.isArchived = true;
+  else if (req.archived !== ArchivedFilter.ARCHIVED_FILTER_ALL) filter.isArchived = { ne: true };
+  return filter;
 }

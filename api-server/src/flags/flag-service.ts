@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import type { FeatureFlagServiceServer } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
-import { ArchivedFilter, TagMatchMode } from '@vane/gen/node/vane/common/v1/query';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { FeatureFlag as ProtoFlag } from '@vane/gen/node/vane/model/v1/flag';
@@ -10,6 +9,7 @@ import type { ChangeWriter } from '../changes/change-writer.js';
 import {
   archiveTransition,
   revisionPage,
+  versionedListFilter,
   versionedTombstone,
 } from '../changes/versioned-resource.js';
 import type { EnvAccess } from '../environments/env-access.js';
@@ -23,7 +23,7 @@ import type { AsyncService } from '../grpc/grpc-handlers.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
-import type { Collection, Filter } from '../store/document-store.js';
+import type { Collection } from '../store/document-store.js';
 import type { RevisionDoc } from '../changes/audit-entry.js';
 import type { SegmentDoc } from '../segments/segment-doc.js';
 import {
@@ -144,19 +144,11 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
     async listFeatureFlags(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       const query = req.query.trim();
-      const filter: Record<string, unknown> = { envId: req.envId };
-      if (query) filter.anyOf = [{ key: { contains: query } }, { name: { contains: query } }];
-      if (req.tags.length > 0) {
-        filter.tags =
-          req.tagMatch === TagMatchMode.TAG_MATCH_MODE_ALL ? { all: req.tags } : { in: req.tags };
-      }
+      const filter = versionedListFilter(req);
       if (req.isEnabled !== undefined) filter.isEnabled = req.isEnabled;
-      if (req.archived === ArchivedFilter.ARCHIVED_FILTER_ARCHIVED) filter.isArchived = true;
-      else if (req.archived !== ArchivedFilter.ARCHIVED_FILTER_ALL)
-        filter.isArchived = { ne: true };
       const byKeyOrder = req.orderBy === 'key';
       const { items, page } = await listPage(flags, req.page, {
-        filter: filter as Filter,
+        filter: filter,
         orderBy: byKeyOrder ? 'key' : 'version',
         descending: !byKeyOrder,
         scope: [

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { validateSegment } from '@vane/core';
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import type { SegmentServiceServer } from '@vane/gen/node/vane/admin/v1/segment_service';
-import { ArchivedFilter, TagMatchMode } from '@vane/gen/node/vane/common/v1/query';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { Principal } from '../auth/principal.js';
@@ -13,6 +12,7 @@ import type { ChangeWriter } from '../changes/change-writer.js';
 import {
   archiveTransition,
   revisionPage,
+  versionedListFilter,
   versionedTombstone,
 } from '../changes/versioned-resource.js';
 import type { EnvAccess } from '../environments/env-access.js';
@@ -22,6 +22,7 @@ import {
   InvalidArgument,
   NotFound,
 } from '../errors/domain-errors.js';
+import { listAll } from '../flags/environment-contents.js';
 import { envVersionCounter } from '../flags/flag-doc.js';
 import type { FlagDoc } from '../flags/flag-doc.js';
 import { protoPath } from '../flags/flag-validation.js';
@@ -29,7 +30,7 @@ import type { AsyncService } from '../grpc/grpc-handlers.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
-import type { Collection, Filter } from '../store/document-store.js';
+import type { Collection } from '../store/document-store.js';
 import type { SegmentDoc } from './segment-doc.js';
 import { segmentFieldsFromProto, segmentToProto } from './segment-mapping.js';
 
@@ -74,13 +75,7 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
 
   /** Active flags of the environment whose conditions name the segment. */
   function referencing(envId: string, segmentId: string): Promise<FlagDoc[]> {
-    return flags
-      .list({
-        filter: { envId, segmentIds: segmentId, isArchived: { ne: true } },
-        orderBy: 'key',
-        limit: 10_000,
-      })
-      .then((p) => p.items);
+    return listAll(flags, { envId, segmentIds: segmentId, isArchived: { ne: true } });
   }
 
   /** Moves the version of every flag that uses the segment, so SDKs re-evaluate it. */
@@ -146,17 +141,9 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
     async listSegments(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       const query = req.query.trim();
-      const filter: Record<string, unknown> = { envId: req.envId };
-      if (query) filter.anyOf = [{ key: { contains: query } }, { name: { contains: query } }];
-      if (req.tags.length > 0) {
-        filter.tags =
-          req.tagMatch === TagMatchMode.TAG_MATCH_MODE_ALL ? { all: req.tags } : { in: req.tags };
-      }
-      if (req.archived === ArchivedFilter.ARCHIVED_FILTER_ARCHIVED) filter.isArchived = true;
-      else if (req.archived !== ArchivedFilter.ARCHIVED_FILTER_ALL)
-        filter.isArchived = { ne: true };
+      const filter = versionedListFilter(req);
       const { items, page } = await listPage(segments, req.page, {
-        filter: filter as Filter,
+        filter: filter,
         orderBy: 'version',
         descending: true,
         scope: ['segments', req.envId, query, req.tags, req.tagMatch, req.archived],
@@ -330,13 +317,9 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
     async listSegmentReferences(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       const segment = await byKey(req.envId, req.key);
-      const all = await flags.list({
-        filter: { envId: req.envId, segmentIds: segment._id },
-        orderBy: 'key',
-        limit: 10_000,
-      });
+      const all = await listAll(flags, { envId: req.envId, segmentIds: segment._id });
       return {
-        references: all.items.map((f) => ({
+        references: all.map((f) => ({
           flagId: f._id,
           flagKey: f.key,
           flagName: f.name ?? '',
