@@ -170,16 +170,27 @@ native_up() {
   START_S[$svc]="$(elapsed_since "$t")s"
 }
 
-# Client tools the integration tests drive: grpcurl (a real gRPC reflection client).
+# Client tools the integration tests drive: grpcurl (a real gRPC reflection client) and
+# Debian's Chromium (a real browser, driven by playwright-core).
 GRPCURL_VERSION=v1.9.3
 GRPCURL=$RIG/bin/grpcurl
+CHROMIUM=${VANE_CHROMIUM:-}
 
 install_tools() {
-  [[ -x $GRPCURL ]] && return 0
-  command -v go >/dev/null || die "grpcurl: Go is needed to install it (go install from the Go module proxy)"
-  run_step "grpcurl: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION" \
-    "$RIG/logs/grpcurl-install.log" \
-    env GOBIN="$RIG/bin" go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+  if [[ ! -x $GRPCURL ]]; then
+    command -v go >/dev/null || die "grpcurl: Go is needed to install it (go install from the Go module proxy)"
+    run_step "grpcurl: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION" \
+      "$RIG/logs/grpcurl-install.log" \
+      env GOBIN="$RIG/bin" go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+  fi
+  if [[ -z $CHROMIUM ]]; then
+    CHROMIUM=$(command -v chromium || true)
+    if [[ -z $CHROMIUM ]]; then
+      apt_install chromium
+      CHROMIUM=$(command -v chromium || true)
+      [[ -n $CHROMIUM ]] || die "chromium still missing after apt-get install chromium"
+    fi
+  fi
 }
 
 write_env() {
@@ -191,6 +202,7 @@ write_env() {
       printf 'export %s=%q\n' "$var" "${ADDRESS[$svc]}"
     done
     printf 'export VANE_TEST_GRPCURL=%q\n' "$GRPCURL"
+    printf 'export VANE_TEST_CHROMIUM=%q\n' "$CHROMIUM"
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
 }

@@ -69,3 +69,17 @@ export function grpcurlPath(env: NodeJS.ProcessEnv = process.env): string {
   }
   return path;
 }
+
+/**
+ * Path of the Chromium binary that `scripts/services.sh up` installed (Debian's `chromium`), for
+ * `playwright-core`'s `chromium.launch({ executablePath })`. Throws when it is absent.
+ */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  const path = env.VANE_TEST_CHROMIUM?.trim();
+  if (!path) {
+    throw new Error(
+      'Browser tests need Chromium, but VANE_TEST_CHROMIUM is not set. Run `npm run services up`, then `source .rig/env`.',
+    );
+  }
+  return path;
+}
