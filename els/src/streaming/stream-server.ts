@@ -23,8 +23,24 @@ export const SYNC_PROTOCOL = 'vane.sync.v1';
 /** Prefix of the subprotocol that carries the SDK secret. */
 export const SECRET_PROTOCOL_PREFIX = 'vane.secret.';
 
+/**
+ * Extra endpoints served on the same port (other protocols, e.g. FeatBit's or OFREP). Each
+ * method returns true when it took the request, false to let the next route (and finally the
+ * built-in endpoints) try.
+ */
+export interface StreamRoute {
+  /** Plain HTTP requests. */
+  http?(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
+  /** WebSocket upgrades on a path other than `STREAM_PATH`. */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean;
+  /** Called once when the server stops, before it closes (e.g. to close its own sockets). */
+  stop?(): Promise<void>;
+}
+
 /** Dependencies of the stream server. */
 export interface StreamServerDeps {
+  /** Extra endpoints, tried in order before the built-in ones. */
+  readonly routes?: readonly StreamRoute[];
   readonly source: EnvironmentSource;
   readonly connections: ConnectionRegistry;
   readonly dispatcher: FrameDispatcher;
@@ -116,10 +132,16 @@ export async function startStreamServer(
     for (const [data, isBinary] of queued) handle(data, isBinary);
   };
 
-  const server: Server = createServer((req, res) => serveHttp(req, res, deps));
+  const routes = deps.routes ?? [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (routes.some((route) => route.http?.(req, res, url) === true)) return;
+    serveHttp(req, res, deps);
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== STREAM_PATH) {
+      if (routes.some((route) => route.upgrade?.(req, socket, head, url) === true)) return;
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -152,6 +174,7 @@ export async function startStreamServer(
     stop: async () => {
       stopping = true;
       clearInterval(sweeper);
+      await Promise.all(routes.map((route) => route.stop?.()));
       const closed = [...wss.clients].map(
         (ws) =>
           new Promise<void>((resolve) =>
