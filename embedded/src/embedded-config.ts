@@ -1,4 +1,5 @@
 // Configuration of the embedded launcher: read once from the environment, validated, frozen.
+import { fileURLToPath } from 'node:url';
 
 /** Thrown for an invalid value; the message names the variable. */
 export class EmbeddedConfigError extends Error {}
@@ -13,6 +14,10 @@ export interface EmbeddedConfig {
   readonly analyticsGrpcPort: number;
   readonly analyticsHttpPort: number;
   readonly elsPort: number;
+  /** The public edge (admin UI, gRPC-web, SDK paths): Envoy's port in the compose stack. */
+  readonly edgePort: number;
+  /** The admin UI's build output served by the edge. */
+  readonly webDist: string;
   readonly bootstrapToken: string | undefined;
   readonly logLevel: string;
 }
@@ -39,6 +44,8 @@ export function loadEmbeddedConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
     analyticsGrpcPort: port(env, 'ANALYTICS_GRPC_PORT', 7090),
     analyticsHttpPort: port(env, 'ANALYTICS_HTTP_PORT', 7091),
     elsPort: port(env, 'ELS_PORT', 7080),
+    edgePort: port(env, 'VANE_EDGE_PORT', 8080),
+    webDist: env.VANE_WEB_DIST?.trim() || fileURLToPath(new URL('../../web/dist', import.meta.url)),
     bootstrapToken: env.VANE_BOOTSTRAP_TOKEN?.trim() || undefined,
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
   });

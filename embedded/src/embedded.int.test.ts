@@ -75,6 +75,7 @@ async function start(dataDir: string) {
     analyticsGrpcPort: 0,
     analyticsHttpPort: 0,
     elsPort: 0,
+    edgePort: 0,
   };
   return startEmbedded(config, pino({ level: 'silent' }));
 }

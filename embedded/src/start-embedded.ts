@@ -16,6 +16,7 @@ import {
 } from '@vane/api-server';
 import { MemoryChangeFeed, MemoryEventSink, startEls } from '@vane/els';
 import { DocumentStoreEnvironmentSource } from './document-store-environment-source.js';
+import { startEdge } from './edge/edge-server.js';
 import type { EmbeddedConfig } from './embedded-config.js';
 
 /** A running embedded Vane. */
@@ -26,6 +27,10 @@ export interface RunningVane {
     readonly analyticsGrpc: string;
     readonly analyticsHealth: string;
     readonly sdkStream: string;
+    /** The public edge: admin UI at `/`, gRPC-web, and the SDK paths proxied to ELS. */
+    readonly edge: string;
+    /** The SDK stream through the edge (the URL SDKs are given). */
+    readonly edgeSdkStream: string;
   };
   /** The owner token of this data folder (created on first start, then read from the folder). */
   readonly ownerToken: string | undefined;
@@ -92,6 +97,18 @@ export async function startEmbedded(
     },
     { port: config.elsPort, host: config.host },
   );
+  progress('starting the public edge (admin UI, gRPC-web, SDK paths)');
+  // The edge forwards over loopback when the services listen on every interface.
+  const local = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const edge = await startEdge({
+    host: config.host,
+    port: config.edgePort,
+    adminGrpc: `${local}:${api.grpcPort}`,
+    analyticsGrpc: `${local}:${analytics.grpcPort}`,
+    els: { host: local, port: els.port },
+    webDist: config.webDist,
+    logger: logger.child({ service: 'edge' }),
+  });
   if (api.bootstrapToken) {
     // Local development convenience: keep the first-run owner token beside the data, owner-only.
     await writeFile(tokenFile, `${api.bootstrapToken}\n`, { mode: 0o600 });
@@ -111,11 +128,15 @@ export async function startEmbedded(
       analyticsGrpc: `${config.host}:${analytics.grpcPort}`,
       analyticsHealth: `http://${config.host}:${analytics.httpPort}/healthz`,
       sdkStream: `ws://${config.host}:${els.port}/sdk/v1/stream`,
+      edge: `http://${config.host}:${edge.port}`,
+      edgeSdkStream: `ws://${config.host}:${edge.port}/sdk/v1/stream`,
     },
     ownerToken,
     ownerTokenFile: tokenFile,
     async stop() {
+      // ELS first: its 1001 close frames reach SDKs through the edge's spliced sockets.
       await els.stop();
+      await edge.stop();
       await api.stop();
       gateway.close();
       await analytics.stop();
