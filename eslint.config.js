@@ -58,6 +58,11 @@ export default tseslint.config(
     },
   },
   ...isolation,
+  // The SDKs' tests (not their code) run a real ELS in-process.
+  {
+    files: ['sdk/src/**/*.test.ts', 'sdk/src/testing/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
