@@ -33,6 +33,9 @@ npx tsc -b
 step "docker-compose.yml against the Compose Specification"
 npx tsx scripts/compose/compose-check.ts docker-compose.yml
 
+step "envoy/envoy.yaml against Envoy's Protobuf schema (go-control-plane)"
+bash scripts/envoy/envoy-check.sh envoy/envoy.yaml
+
 step "unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile=.rig/vitest-unit.json
 
