@@ -14,6 +14,15 @@ import { startStreamServer } from './streaming/stream-server.js';
 import type { ChangeFeed } from './sync/change-feed.js';
 import { startChangeConsumer } from './sync/change-consumer.js';
 import { SnapshotRegistry } from './sync/snapshot-registry.js';
+import type { FlagCache } from './cache/flag-cache.js';
+import { startCatchUp } from './sync/catch-up.js';
+import { DEFAULT_RATE_LIMITS, FrameRateLimiter } from './streaming/rate-limiter.js';
+import type { RateLimits } from './streaming/rate-limiter.js';
+import { recheckSecrets, SecretCache } from './streaming/secret-cache.js';
+import { createFeatBitRoute } from './featbit/featbit-route.js';
+import type { FeatBitOptions } from './featbit/featbit-route.js';
+import { createOfrepRoute } from './ofrep/ofrep-route.js';
+import type { OfrepOptions } from './ofrep/ofrep-route.js';
 
 /** The adapters ELS runs on. */
 export interface ElsDeps {
@@ -24,6 +33,8 @@ export interface ElsDeps {
   readonly events?: EventSink;
   /** Prometheus registry to register ELS's metrics in (a fresh one by default). */
   readonly metricsRegistry?: Registry;
+  /** The shared definitions cache (Redis); absent: snapshots load from the source only. */
+  readonly cache?: FlagCache;
 }
 
 /** ELS's settings (see `config.ts` for the defaults). */
@@ -38,6 +49,18 @@ export interface ElsOptions {
   readonly maxConnections?: number;
   /** What SDKs are told to wait when the store is unavailable. */
   readonly retryAfterMs?: number;
+  /** Period of the safety-net catch-up from the store and of cache repairs (default 30 s). */
+  readonly catchUpIntervalMs?: number;
+  /** How long a secret lookup is reused (default 10 s; 0 disables). */
+  readonly secretCacheMs?: number;
+  /** Period of the re-check that closes connections of revoked secrets (default 15 s). */
+  readonly secretRecheckMs?: number;
+  /** Frame rate limits (defaults in `streaming/rate-limiter.ts`). */
+  readonly rateLimits?: Partial<RateLimits>;
+  /** FeatBit compatibility (`/streaming`, `/api/public/...`); see `featbit/featbit-route.ts`. */
+  readonly featbit?: FeatBitOptions;
+  /** OFREP (`/ofrep/v1/...`); see `ofrep/ofrep-route.ts`. */
+  readonly ofrep?: OfrepOptions;
 }
 
 /** A running ELS. */
@@ -52,44 +75,98 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
   const logger = deps.logger;
   const snapshots = new SnapshotRegistry(
     deps.source,
-    { tombstoneLimit: options.tombstoneLimit ?? 10_000 },
+    {
+      tombstoneLimit: options.tombstoneLimit ?? 10_000,
+      ...(deps.cache ? { cache: deps.cache } : {}),
+    },
     logger.child({ module: 'snapshots' }),
   );
   const connections = new ConnectionRegistry();
   const metrics = createElsMetrics(connections, deps.metricsRegistry);
+  let feedConnected = false;
+  const catchUp = startCatchUp(
+    snapshots,
+    {
+      intervalMs: options.catchUpIntervalMs ?? 30_000,
+      onRun: (applied) => {
+        metrics.caughtUp.inc(applied);
+        metrics.cacheUp.set(snapshots.loader.cacheUp ? 1 : 0);
+      },
+    },
+    logger,
+  );
   const subscription = await startChangeConsumer(
     deps.feed,
     snapshots,
     {
       topicPrefix: options.topicPrefix ?? '',
       groupId: options.groupId ?? `els-${randomBytes(6).toString('hex')}`,
+      observer: {
+        onStatus: (connected) => {
+          feedConnected = connected;
+          metrics.feedConnected.set(connected ? 1 : 0);
+          // (Re)joined: what was published while the feed was away is caught up from the store.
+          if (connected) catchUp.trigger('feed joined');
+        },
+        onLag: (topic, partition, lag) =>
+          metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
+      },
+      observeDelay: (seconds) => metrics.changeDelaySeconds.observe(seconds),
     },
     logger,
   );
+  const secrets = new SecretCache(deps.source, { ttlMs: options.secretCacheMs ?? 10_000 });
+  const recheck = setInterval(() => {
+    recheckSecrets(connections, secrets, logger.child({ module: 'secrets' })).then(
+      (closed) => metrics.closed.inc({ reason: 'revoked' }, closed),
+      (err: unknown) => logger.error({ err }, 'secret re-check failed'),
+    );
+  }, options.secretRecheckMs ?? 15_000);
+  recheck.unref();
   const stopPusher = startChangePusher(snapshots, connections, metrics, logger);
+  const reporter = deps.events
+    ? new SdkReporter(deps.events, { topicPrefix: options.topicPrefix ?? '' })
+    : undefined;
+  const compat = { source: deps.source, snapshots, logger, ...(reporter ? { reporter } : {}) };
   const dispatcher = new FrameDispatcher(
     {
       snapshots,
       logger: logger.child({ module: 'frames' }),
       retryAfterMs: options.retryAfterMs ?? 5000,
-      ...(deps.events
-        ? { reporter: new SdkReporter(deps.events, { topicPrefix: options.topicPrefix ?? '' }) }
-        : {}),
+      ...(reporter ? { reporter } : {}),
     },
     metrics,
+    new FrameRateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
   );
   let server;
   try {
     server = await startStreamServer(
       {
+        routes: [
+          createFeatBitRoute(compat, options.featbit),
+          createOfrepRoute(compat, options.ofrep),
+        ],
         source: deps.source,
+        secrets,
         connections,
         dispatcher,
         metrics,
         logger,
+        // Ready while the store answers and the feed has joined; Redis down only degrades.
         ready: async () => {
-          await deps.source.ping();
-          return true;
+          const store = await deps.source.ping().then(
+            () => 'ok',
+            () => 'unavailable',
+          );
+          const cache =
+            deps.cache === undefined
+              ? 'none'
+              : await deps.cache.ping().then(
+                  () => 'ok',
+                  () => 'unavailable (serving from the store and memory)',
+                );
+          const feed = feedConnected ? 'joined' : 'not joined';
+          return { ready: store === 'ok' && feedConnected, checks: { store, cache, feed } };
         },
       },
       {
@@ -100,6 +177,8 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
       },
     );
   } catch (error) {
+    clearInterval(recheck);
+    await catchUp.stop();
     stopPusher();
     await subscription.close();
     throw error;
@@ -110,6 +189,8 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
     port: stream.port,
     stop: async () => {
       await stream.stop();
+      clearInterval(recheck);
+      await catchUp.stop();
       stopPusher();
       await subscription.close();
       await deps.events

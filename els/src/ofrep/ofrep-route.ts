@@ -1,0 +1,46 @@
+// OFREP as one `StreamRoute` of ELS's server: the evaluation endpoints and the SSE stream.
+import type { Logger } from 'pino';
+import type { EnvironmentSource } from '../environments/environment-source.js';
+import type { SdkReporter } from '../outbound/sdk-reports.js';
+import type { StreamRoute } from '../streaming/stream-server.js';
+import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
+import { OfrepEvents } from './ofrep-events.js';
+import type { OfrepEventsOptions } from './ofrep-events.js';
+import { OfrepHttp } from './ofrep-http.js';
+import type { OfrepHttpOptions } from './ofrep-http.js';
+
+/** Settings of OFREP (all optional; see `OFREP_DEFAULTS`). */
+export type OfrepOptions = Partial<OfrepHttpOptions & OfrepEventsOptions>;
+
+/** Defaults: 6,000 requests a minute per API key and address, 64 KiB bodies. */
+export const OFREP_DEFAULTS: OfrepHttpOptions & OfrepEventsOptions = {
+  rateLimit: 6000,
+  rateWindowMs: 60_000,
+  maxBodyBytes: 64 * 1024,
+  retryAfterSeconds: 5,
+  inactivityDelaySec: 120,
+  heartbeatMs: 25_000,
+  maxStreams: 50_000,
+};
+
+/** What OFREP reads and reports through. */
+export interface OfrepRouteDeps {
+  readonly source: EnvironmentSource;
+  readonly snapshots: SnapshotRegistry;
+  readonly reporter?: SdkReporter;
+  readonly logger: Logger;
+}
+
+/** The OFREP route: every request under `/ofrep/`. */
+export function createOfrepRoute(deps: OfrepRouteDeps, options: OfrepOptions = {}): StreamRoute {
+  const settings = { ...OFREP_DEFAULTS, ...options };
+  const events = new OfrepEvents(deps.snapshots, settings, deps.logger);
+  const http = new OfrepHttp({ ...deps, events }, settings);
+  return {
+    http: (req, res, url) => http.handle(req, res, url),
+    stop: () => {
+      events.stop();
+      return Promise.resolve();
+    },
+  };
+}
