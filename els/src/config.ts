@@ -17,13 +17,28 @@ export interface ElsConfig {
   /** Kafka brokers (required). */
   readonly kafkaBrokers: readonly string[];
   readonly topicPrefix: string;
+  /** Redis URL of the shared definitions cache (required). */
+  readonly redisUrl: string;
+  /** Prefix of ELS's Redis keys. */
+  readonly redisKeyPrefix: string;
   readonly host: string;
   readonly port: number;
   readonly maxConnections: number;
   readonly idleTimeoutMs: number;
   readonly tombstoneLimit: number;
+  /** Period of the catch-up from the store and of cache repairs. */
+  readonly catchUpIntervalMs: number;
+  /** How long a secret lookup is reused. */
+  readonly secretCacheMs: number;
+  /** Period of the re-check of open connections' secrets. */
+  readonly secretRecheckMs: number;
+  /** Frame rate limits per connection and per environment. */
+  readonly rateLimits: RateLimits;
   readonly logLevel: string;
 }
+
+import { DEFAULT_RATE_LIMITS } from './streaming/rate-limiter.js';
+import type { RateLimits } from './streaming/rate-limiter.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -72,6 +87,43 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
       'may contain only letters, digits, ".", "_" and "-"',
     );
   }
+  const redisUrl = env.VANE_REDIS_URL?.trim() ?? '';
+  if (!/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('VANE_REDIS_URL', 'must be set and start with redis:// or rediss://');
+  }
+  const redisKeyPrefix = env.VANE_REDIS_KEY_PREFIX ?? 'vane:els:';
+  if (!/^[a-zA-Z0-9:._-]*$/.test(redisKeyPrefix)) {
+    throw new ConfigError(
+      'VANE_REDIS_KEY_PREFIX',
+      'may contain only letters, digits, ":", ".", "_" and "-"',
+    );
+  }
+  const d = DEFAULT_RATE_LIMITS;
+  const rateLimits: RateLimits = Object.freeze({
+    connectionFramesPerSecond: integer(
+      env,
+      'ELS_CONN_FRAMES_PER_SECOND',
+      d.connectionFramesPerSecond,
+      1,
+      1_000_000,
+    ),
+    connectionBurst: integer(env, 'ELS_CONN_FRAME_BURST', d.connectionBurst, 1, 1_000_000),
+    environmentFramesPerSecond: integer(
+      env,
+      'ELS_ENV_FRAMES_PER_SECOND',
+      d.environmentFramesPerSecond,
+      1,
+      100_000_000,
+    ),
+    environmentBurst: integer(env, 'ELS_ENV_FRAME_BURST', d.environmentBurst, 1, 100_000_000),
+    closeAfterDropped: integer(
+      env,
+      'ELS_RATE_LIMIT_CLOSE_AFTER',
+      d.closeAfterDropped,
+      1,
+      1_000_000,
+    ),
+  });
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
@@ -81,11 +133,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
     mongoDatabase: env.VANE_MONGO_DATABASE?.trim() || 'vane',
     kafkaBrokers: Object.freeze(kafkaBrokers),
     topicPrefix: prefix,
+    redisUrl,
+    redisKeyPrefix,
     host: env.ELS_HOST?.trim() || '127.0.0.1',
     port: integer(env, 'ELS_PORT', 7080, 0, 65535),
     maxConnections: integer(env, 'ELS_MAX_CONNECTIONS', 50_000, 1, 10_000_000),
     idleTimeoutMs: integer(env, 'ELS_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
     tombstoneLimit: integer(env, 'ELS_TOMBSTONE_LIMIT', 10_000, 1, 10_000_000),
+    catchUpIntervalMs: integer(env, 'ELS_CATCH_UP_INTERVAL_MS', 30_000, 100, 3_600_000),
+    secretCacheMs: integer(env, 'ELS_SECRET_CACHE_MS', 10_000, 0, 3_600_000),
+    secretRecheckMs: integer(env, 'ELS_SECRET_RECHECK_MS', 15_000, 100, 3_600_000),
+    rateLimits,
     logLevel,
   });
 }

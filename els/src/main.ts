@@ -1,5 +1,6 @@
-// Composition root of ELS: the only place that creates the MongoDB and Kafka clients. Reads the
+// Composition root of ELS: the only place that creates the MongoDB, Kafka and Redis clients. Reads the
 // configuration, starts, and stops cleanly on SIGINT and SIGTERM (SDKs get close 1001).
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
@@ -8,6 +9,7 @@ import { startEls } from './els-server.js';
 import { MongoEnvironmentSource } from './environments/mongo-environment-source.js';
 import { KafkaChangeFeed } from './sync/kafka-change-feed.js';
 import { KafkaEventSink } from './outbound/kafka-event-sink.js';
+import { RedisFlagCache } from './cache/redis-flag-cache.js';
 
 async function main(): Promise<void> {
   let config;
@@ -29,11 +31,20 @@ async function main(): Promise<void> {
     logLevel: logLevel.WARN,
   });
   const events = new KafkaEventSink(kafka, logger.child({ module: 'events' }));
+  // Commands fail at once while Redis is down (ELS then serves from MongoDB and memory); the
+  // client reconnects by itself and ELS repairs what it could not write.
+  const redis = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(5000, 100 * attempt),
+  });
+  redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
   const els = await startEls(
     {
       source: new MongoEnvironmentSource(mongo.db(config.mongoDatabase)),
       feed: new KafkaChangeFeed(kafka, logger),
       events,
+      cache: new RedisFlagCache(redis, { keyPrefix: config.redisKeyPrefix }),
       logger,
     },
     {
@@ -43,6 +54,10 @@ async function main(): Promise<void> {
       maxConnections: config.maxConnections,
       idleTimeoutMs: config.idleTimeoutMs,
       tombstoneLimit: config.tombstoneLimit,
+      catchUpIntervalMs: config.catchUpIntervalMs,
+      secretCacheMs: config.secretCacheMs,
+      secretRecheckMs: config.secretRecheckMs,
+      rateLimits: config.rateLimits,
     },
   );
 
@@ -55,6 +70,7 @@ async function main(): Promise<void> {
       .stop()
       .then(() => events.close())
       .then(() => mongo.close())
+      .then(() => void redis.disconnect())
       .then(
         () => process.exit(0),
         (err: unknown) => {

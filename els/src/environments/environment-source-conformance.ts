@@ -95,6 +95,38 @@ export function describeEnvironmentSource(
       ]);
     });
 
+    it('reports changes after a version: newer items, tombstones and every live id', async () => {
+      const { source, fixtures } = await create();
+      await fixtures.flag('env-d', sampleFlag('f1', 'old', 10));
+      await fixtures.flag('env-d', sampleFlag('f2', 'new', 20));
+      await fixtures.flag('env-d', { ...sampleFlag('f3', 'archived', 21), isArchived: true });
+      await fixtures.flag('env-d', sampleFlag('f4', 'gone', 22), { deleted: true });
+      await fixtures.flag('env-d', sampleFlag('f5', 'gone-long-ago', 5), { deleted: true });
+      await fixtures.flag('env-e', sampleFlag('f6', 'other-env', 30));
+      await fixtures.segment('env-d', sampleSegment('s1', 9));
+      await fixtures.segment('env-d', sampleSegment('s2', 23, ['u']));
+      await fixtures.segment('env-d', sampleSegment('s3', 24), { deleted: true });
+      const changes = await source.changesSince!('env-d', 10);
+      expect(changes.flags.map((f) => [f.id, f.version, f.isArchived]).sort()).toEqual([
+        ['f2', 20, false],
+        ['f3', 21, true],
+      ]);
+      expect(changes.segments.map((s) => [s.id, s.version, s.included])).toEqual([
+        ['s2', 23, ['u']],
+      ]);
+      expect(changes.deletedFlags).toEqual([{ id: 'f4', key: 'gone', version: 22 }]);
+      expect(changes.deletedSegments).toEqual([{ id: 's3', key: 's3', version: 24 }]);
+      expect([...changes.liveFlagIds].sort()).toEqual(['f1', 'f2', 'f3']);
+      expect([...changes.liveSegmentIds].sort()).toEqual(['s1', 's2']);
+      const none = await source.changesSince!('env-d', 24);
+      expect([none.flags, none.segments, none.deletedFlags, none.deletedSegments]).toEqual([
+        [],
+        [],
+        [],
+        [],
+      ]);
+    });
+
     it('returns nothing for an unknown environment and answers ping', async () => {
       const { source } = await create();
       expect(await source.loadEnvironment('missing')).toEqual({ flags: [], segments: [] });

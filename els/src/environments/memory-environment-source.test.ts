@@ -7,10 +7,16 @@ describeEnvironmentSource('memory', () => {
     source,
     fixtures: {
       secret: (envId, secret, kind) => Promise.resolve(source.putSecret(secret, { envId, kind })),
-      flag: (envId, flag, options) =>
-        Promise.resolve(options?.deleted === true ? undefined : source.putFlag(envId, flag)),
-      segment: (envId, segment, options) =>
-        Promise.resolve(options?.deleted === true ? undefined : source.putSegment(envId, segment)),
+      flag: (envId, flag, options) => {
+        source.putFlag(envId, flag);
+        if (options?.deleted === true) source.removeFlag(envId, flag.id, flag.version);
+        return Promise.resolve();
+      },
+      segment: (envId, segment, options) => {
+        source.putSegment(envId, segment);
+        if (options?.deleted === true) source.removeSegment(envId, segment.id, segment.version);
+        return Promise.resolve();
+      },
     },
   });
 });

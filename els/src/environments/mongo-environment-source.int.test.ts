@@ -22,6 +22,9 @@ afterAll(async () => {
 describeEnvironmentSource('mongo', () => {
   const db = client.db(`${prefix}_${dbs.length}`);
   dbs.push(db);
+  // The api-server's tombstone frees the key by appending `\u0000deleted:<id>`.
+  const tombstoneKey = (key: string, id: string, deleted: boolean | undefined) =>
+    deleted === true ? { key: `${key}\u0000deleted:${id}` } : {};
   const meta = (id: string, deleted: boolean | undefined) => ({
     _id: id,
     revision: 1,
@@ -46,11 +49,22 @@ describeEnvironmentSource('mongo', () => {
           );
       },
       flag: async (envId, flag, options) => {
-        const doc = { ...flag, ...meta(flag.id, options?.deleted), envId, segmentIds: [] };
+        const doc = {
+          ...flag,
+          ...meta(flag.id, options?.deleted),
+          ...tombstoneKey(flag.key, flag.id, options?.deleted),
+          envId,
+          segmentIds: [],
+        };
         await db.collection<{ _id: string }>(MONGO_COLLECTIONS.flags).insertOne(doc);
       },
       segment: async (envId, segment, options) => {
-        const doc = { ...segment, ...meta(segment.id, options?.deleted), envId };
+        const doc = {
+          ...segment,
+          ...meta(segment.id, options?.deleted),
+          ...tombstoneKey(segment.key ?? segment.id, segment.id, options?.deleted),
+          envId,
+        };
         await db.collection<{ _id: string }>(MONGO_COLLECTIONS.segments).insertOne(doc);
       },
     },

@@ -10,6 +10,8 @@ import type { Collection, Db, Document } from 'mongodb';
 import type { FeatureFlag, Segment } from '@vane/core';
 import { SourceUnavailableError } from './environment-source.js';
 import type {
+  DeletedItem,
+  EnvironmentChanges,
   EnvironmentContents,
   EnvironmentSource,
   SecretGrant,
@@ -81,6 +83,35 @@ export class MongoEnvironmentSource implements EnvironmentSource {
     };
   }
 
+  /**
+   * See EnvironmentSource. Reads documents with `version > since` (tombstones included: the
+   * api-server keeps `deleted: true` documents until their change is relayed) and the `_id` of
+   * every live document.
+   */
+  async changesSince(envId: string, since: number): Promise<EnvironmentChanges> {
+    const newer = { envId, version: { $gt: since } };
+    const live = { envId, deleted: { $ne: true } };
+    const ids = { projection: { _id: 1 } };
+    const [flags, segments, flagIds, segmentIds] = await this.#guard(() =>
+      Promise.all([
+        this.#flags.find(newer).toArray(),
+        this.#segments.find(newer).toArray(),
+        this.#flags.find(live, ids).toArray(),
+        this.#segments.find(live, ids).toArray(),
+      ]),
+    );
+    const alive = (d: Document): boolean => d.deleted !== true;
+    const dead = (d: Document): boolean => d.deleted === true;
+    return {
+      flags: flags.filter(alive).map((d) => toModel<FeatureFlag>(d) as VersionedFlag),
+      segments: segments.filter(alive).map((d) => toModel<Segment>(d) as VersionedSegment),
+      deletedFlags: flags.filter(dead).map(toDeleted),
+      deletedSegments: segments.filter(dead).map(toDeleted),
+      liveFlagIds: flagIds.map((d) => String(d._id)),
+      liveSegmentIds: segmentIds.map((d) => String(d._id)),
+    };
+  }
+
   /** See EnvironmentSource. */
   async ping(): Promise<void> {
     await this.#guard(() => this.db.command({ ping: 1 }));
@@ -102,4 +133,15 @@ function toModel<T>(doc: Document): T {
   out.id = typeof doc.id === 'string' ? doc.id : String(doc._id);
   out.version = typeof doc.version === 'number' ? doc.version : 0;
   return out as T;
+}
+
+// A tombstone document: the api-server frees the key by appending `\u0000deleted:<id>` to it.
+function toDeleted(doc: Document): DeletedItem {
+  const key = typeof doc.key === 'string' ? doc.key : '';
+  const cut = key.indexOf('\u0000deleted:');
+  return {
+    id: typeof doc.id === 'string' ? doc.id : String(doc._id),
+    key: cut >= 0 ? key.slice(0, cut) : key,
+    version: typeof doc.version === 'number' ? doc.version : 0,
+  };
 }

@@ -30,6 +30,8 @@ export class Connection {
     readonly ws: WebSocket,
     readonly envId: string,
     readonly kind: SecretKind,
+    /** The secret it authenticated with ('' when unknown: never re-checked). */
+    readonly secret: string = '',
   ) {}
 
   /** Whether the socket can still take frames. */

@@ -13,6 +13,18 @@ export interface ElsMetrics {
   readonly pushSeconds: Histogram<'kind'>;
   /** Connections rejected during the handshake, by close code. */
   readonly rejected: Counter<'code'>;
+  /** Connections closed after the handshake, by reason (`revoked`, `rate_limited`). */
+  readonly closed: Counter<'reason'>;
+  /** Change-topic records left behind per partition after the last batch. */
+  readonly consumerLag: Gauge<'topic' | 'partition'>;
+  /** Seconds from a change's publication to Kafka until ELS applied and pushed it. */
+  readonly changeDelaySeconds: Histogram;
+  /** Changes applied by catching up from the store (missed by the feed). */
+  readonly caughtUp: Counter;
+  /** 1 while the change feed is joined to its broker, else 0. */
+  readonly feedConnected: Gauge;
+  /** 1 while the cache (Redis) answers, else 0. */
+  readonly cacheUp: Gauge;
 }
 
 /** Creates the metrics; the connection gauge reads the registry when scraped. */
@@ -56,6 +68,39 @@ export function createElsMetrics(
       name: 'vane_els_rejected_connections_total',
       help: 'Connections closed during the handshake, by close code',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    closed: new Counter({
+      name: 'vane_els_closed_connections_total',
+      help: 'Connections closed by ELS after the handshake, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'vane_els_consumer_lag',
+      help: 'Change-topic records not yet consumed, per partition (after the last batch)',
+      labelNames: ['topic', 'partition'],
+      registers: [registry],
+    }),
+    changeDelaySeconds: new Histogram({
+      name: 'vane_els_change_delay_seconds',
+      help: 'From publication of a change to Kafka until ELS applied and pushed it',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    caughtUp: new Counter({
+      name: 'vane_els_caught_up_changes_total',
+      help: 'Changes applied by catching up from the store instead of the feed',
+      registers: [registry],
+    }),
+    feedConnected: new Gauge({
+      name: 'vane_els_feed_connected',
+      help: '1 while the change consumer is joined to Kafka',
+      registers: [registry],
+    }),
+    cacheUp: new Gauge({
+      name: 'vane_els_cache_up',
+      help: '1 while Redis answers',
       registers: [registry],
     }),
   };

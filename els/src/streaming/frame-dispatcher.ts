@@ -4,6 +4,7 @@ import type { RawData } from 'ws';
 import { ClientFrame, CloseCode, StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { ElsMetrics } from './els-metrics.js';
 import type { Connection } from './connection.js';
+import type { FrameRateLimiter } from './rate-limiter.js';
 import type { HandlerContext } from './handlers/handler-context.js';
 import { handleIdentify } from './handlers/identify-handler.js';
 import { handlePing } from './handlers/ping-handler.js';
@@ -22,11 +23,26 @@ export class FrameDispatcher {
   constructor(
     private readonly ctx: HandlerContext,
     private readonly metrics: ElsMetrics,
+    /** Frame rate limits (absent: unlimited). */
+    private readonly limiter?: FrameRateLimiter,
   ) {}
 
   /** Handles one message; resolves when its handler finished (errors are answered, not thrown). */
   async dispatch(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
     conn.lastSeen = Date.now();
+    const verdict = this.limiter?.check(conn);
+    if (verdict !== undefined && !verdict.allowed) {
+      this.metrics.framesIn.inc({ kind: 'rate_limited' });
+      conn.sendError(
+        StreamErrorCode.STREAM_ERROR_CODE_RATE_LIMITED,
+        verdict.close
+          ? 'too many frames while rate limited'
+          : 'too many frames; this one was dropped',
+        { retryAfterMs: verdict.retryAfterMs, closing: verdict.close },
+      );
+      if (verdict.close) conn.close(CloseCode.CLOSE_CODE_RATE_LIMITED, 'rate limited');
+      return;
+    }
     if (!isBinary) return this.#malformed(conn, 'frames must be binary protobuf messages');
     const bytes = toBytes(data);
     if (bytes.length > MAX_FRAME_BYTES) {

@@ -15,6 +15,7 @@ import type { ConnectionRegistry } from './connection-registry.js';
 import type { ElsMetrics } from './els-metrics.js';
 import { HARD_FRAME_BYTES } from './frame-dispatcher.js';
 import type { FrameDispatcher } from './frame-dispatcher.js';
+import type { SecretCache } from './secret-cache.js';
 
 /** The path SDKs connect to. */
 export const STREAM_PATH = '/sdk/v1/stream';
@@ -42,12 +43,20 @@ export interface StreamServerDeps {
   /** Extra endpoints, tried in order before the built-in ones. */
   readonly routes?: readonly StreamRoute[];
   readonly source: EnvironmentSource;
+  /** Cached secret lookups (absent: `source.findSecret` on every connection). */
+  readonly secrets?: SecretCache;
   readonly connections: ConnectionRegistry;
   readonly dispatcher: FrameDispatcher;
   readonly metrics: ElsMetrics;
   readonly logger: Logger;
-  /** True when ELS should take traffic. */
-  readonly ready: () => Promise<boolean>;
+  /** Whether ELS should take traffic, with the state of each dependency (`/readyz`). */
+  readonly ready: () => Promise<Readiness>;
+}
+
+/** What `/readyz` reports: 200 when `ready`, else 503; one `name: state` line per check. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, string>>;
 }
 
 /** Limits and timers of the stream server. */
@@ -109,7 +118,7 @@ export async function startStreamServer(
     }
     let grant;
     try {
-      grant = await deps.source.findSecret(secret);
+      grant = await (deps.secrets?.find(secret) ?? deps.source.findSecret(secret));
     } catch (error) {
       log.warn({ err: error }, 'secret lookup failed');
       return reject(ws, CloseCode.CLOSE_CODE_INTERNAL_ERROR, 'flag store unavailable');
@@ -119,7 +128,7 @@ export async function startStreamServer(
     if (grant.kind !== kind)
       return reject(ws, CloseCode.CLOSE_CODE_FORBIDDEN, `secret is not for kind=${kind}`);
     if (ws.readyState !== ws.OPEN) return;
-    const conn = new Connection(nextId++, ws, grant.envId, grant.kind);
+    const conn = new Connection(nextId++, ws, grant.envId, grant.kind, secret);
     deps.connections.add(conn);
     ws.on('close', () => deps.connections.remove(conn));
     ws.off('message', queue);
@@ -174,7 +183,7 @@ export async function startStreamServer(
     stop: async () => {
       stopping = true;
       clearInterval(sweeper);
-      await Promise.all(routes.map((route) => route.stop?.()));
+      await Promise.all(routes.map((route) => route.stop?.() ?? Promise.resolve()));
       const closed = [...wss.clients].map(
         (ws) =>
           new Promise<void>((resolve) =>
@@ -202,7 +211,10 @@ function serveHttp(req: IncomingMessage, res: ServerResponse, deps: StreamServer
   if (path === '/healthz') return reply(200, 'ok\n');
   if (path === '/readyz') {
     deps.ready().then(
-      (ok) => reply(ok ? 200 : 503, ok ? 'ready\n' : 'not ready\n'),
+      ({ ready, checks }) => {
+        const lines = Object.entries(checks).map(([name, state]) => `${name}: ${state}\n`);
+        reply(ready ? 200 : 503, `${ready ? 'ready' : 'not ready'}\n${lines.join('')}`);
+      },
       () => reply(503, 'not ready\n'),
     );
     return;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { TOPICS, topicName } from '@vane/core';
 import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/changes';
 import { flagFromProto, segmentFromProto } from '../mapping/definition-mapping.js';
-import type { ChangeFeed, ChangeRecord, FeedSubscription } from './change-feed.js';
+import type { ChangeFeed, ChangeRecord, FeedObserver, FeedSubscription } from './change-feed.js';
 import type { DefinitionChange, SnapshotRegistry } from './snapshot-registry.js';
 
 /** Options of the consumer. */
@@ -13,6 +13,10 @@ export interface ChangeConsumerOptions {
   readonly groupId: string;
   /** How many recent event ids are remembered for de-duplication. */
   readonly dedupeSize?: number;
+  /** Status and lag of the feed. */
+  readonly observer?: FeedObserver;
+  /** Seconds from a record's publication to the end of its application (pushes included). */
+  readonly observeDelay?: (seconds: number) => void;
 }
 
 /** Starts consuming changes into the registry; resolves with the running subscription. */
@@ -32,10 +36,13 @@ export async function startChangeConsumer(
       const change = decode(record, flagTopic, segmentTopic, log);
       if (change === undefined || !seen.add(change.eventId)) continue;
       registry.apply(change.change);
+      if (record.timestamp !== undefined && record.timestamp > 0) {
+        options.observeDelay?.(Math.max(0, Date.now() - record.timestamp) / 1000);
+      }
     }
     return Promise.resolve();
   };
-  return feed.subscribe([flagTopic, segmentTopic], options.groupId, handle);
+  return feed.subscribe([flagTopic, segmentTopic], options.groupId, handle, options.observer);
 }
 
 function decode(

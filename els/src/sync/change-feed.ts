@@ -6,6 +6,16 @@ import type { MemoryBroker } from '@vane/core';
 export interface ChangeRecord {
   readonly topic: string;
   readonly value: Uint8Array;
+  /** When the record was published, in ms since the epoch (absent when unknown). */
+  readonly timestamp?: number;
+}
+
+/** What a feed reports about itself besides records. */
+export interface FeedObserver {
+  /** The feed joined (true) or lost (false) its broker; (re)joins are when ELS catches up. */
+  onStatus?(connected: boolean): void;
+  /** Records left behind in a partition after a batch (consumer lag). */
+  onLag?(topic: string, partition: number, lag: number): void;
 }
 
 /** A running subscription. */
@@ -24,6 +34,7 @@ export interface ChangeFeed {
     topics: readonly string[],
     groupId: string,
     handler: (records: readonly ChangeRecord[]) => Promise<void>,
+    observer?: FeedObserver,
   ): Promise<FeedSubscription>;
 }
 
@@ -36,10 +47,12 @@ export class MemoryChangeFeed implements ChangeFeed {
     topics: readonly string[],
     groupId: string,
     handler: (records: readonly ChangeRecord[]) => Promise<void>,
+    observer?: FeedObserver,
   ): Promise<FeedSubscription> {
     const subs = topics.map((topic) =>
       this.broker.subscribe(topic, { groupId, retryDelayMs: 50 }, (batch) => handler(batch)),
     );
+    observer?.onStatus?.(true);
     return Promise.resolve({
       close: async () => {
         await Promise.all(subs.map((s) => s.close()));

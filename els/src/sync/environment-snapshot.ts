@@ -48,17 +48,31 @@ export interface SnapshotOptions {
    * millisecond times (the api-server's counter never goes below the clock).
    */
   readonly floor: number;
+  /**
+   * Tombstones known since `floor` (a load from the cache): then `floor` is taken as is, since
+   * the deletions after it are known.
+   */
+  readonly tombstones?: readonly LoggedTombstone[];
 }
 
-interface LoggedTombstone extends Tombstone {
+/** A tombstone with the kind of item it deletes. */
+export interface LoggedTombstone extends Tombstone {
   readonly type: 'flag' | 'segment';
+}
+
+/** Everything a snapshot holds: active definitions and the tombstone log. */
+export interface SnapshotContents {
+  readonly flags: readonly VersionedFlag[];
+  readonly segments: readonly VersionedSegment[];
+  readonly tombstones: readonly LoggedTombstone[];
 }
 
 /** The mutable, per-environment state that `SnapshotRegistry` keeps; see the module comment. */
 export class EnvironmentSnapshot {
   #compiled: CompiledEnvironment;
-  #floor: number;
-  #version: number;
+  #floor = 0;
+  #version = 0;
+  #newestItem = 0;
   readonly #flags = new Map<string, VersionedFlag>();
   readonly #segments = new Map<string, VersionedSegment>();
   readonly #versions = new Map<string, number>();
@@ -80,8 +94,23 @@ export class EnvironmentSnapshot {
       max = Math.max(max, s.version);
       if (s.isArchived !== true) this.#segments.set(s.id, s);
     }
-    this.#floor = Math.max(max, options.floor);
-    this.#version = this.#floor;
+    this.#newestItem = max;
+    if (options.tombstones === undefined) {
+      this.#floor = Math.max(max, options.floor);
+      this.#version = this.#floor;
+    } else {
+      const known = [...options.tombstones].sort((a, b) => a.version - b.version);
+      for (const t of known) {
+        const key = `${t.type === 'flag' ? 'f' : 's'}:${t.id}`;
+        if ((this.#versions.get(key) ?? -1) >= t.version) continue;
+        this.#versions.set(key, t.version);
+        max = Math.max(max, t.version);
+        this.#log(t);
+      }
+      this.#newestItem = max;
+      this.#floor = Math.max(this.#floor, options.floor);
+      this.#version = Math.max(max, this.#floor);
+    }
     this.#compiled = compileEnvironment({
       flags: [...this.#flags.values()],
       segments: [...this.#segments.values()],
@@ -96,6 +125,28 @@ export class EnvironmentSnapshot {
   /** The greatest version this snapshot accounts for. */
   get version(): number {
     return this.#version;
+  }
+
+  /**
+   * The newest version of any item or tombstone held (the floor aside): where a catch-up from
+   * the store starts, so that a clock ahead of the api-server's loses nothing.
+   */
+  get newestItemVersion(): number {
+    return this.#newestItem;
+  }
+
+  /** The lowest version a PATCH can start from. */
+  get floor(): number {
+    return this.#floor;
+  }
+
+  /** The active definitions and the tombstone log (to repair the cache from memory). */
+  contents(): SnapshotContents {
+    return {
+      flags: [...this.#flags.values()],
+      segments: [...this.#segments.values()],
+      tombstones: [...this.#tombstones],
+    };
   }
 
   /** Whether a request holding `version` gets a PATCH (else a FULL). */
@@ -202,6 +253,7 @@ export class EnvironmentSnapshot {
 
   #bump(version: number): void {
     this.#version = Math.max(this.#version, version);
+    this.#newestItem = Math.max(this.#newestItem, version);
   }
 
   #log(t: LoggedTombstone): void {

@@ -2,7 +2,7 @@
 // instance receives every change (broadcast), starting at the end of each topic.
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { ChangeFeed, ChangeRecord, FeedSubscription } from './change-feed.js';
+import type { ChangeFeed, ChangeRecord, FeedObserver, FeedSubscription } from './change-feed.js';
 
 /** A ChangeFeed over kafkajs. */
 export class KafkaChangeFeed implements ChangeFeed {
@@ -21,12 +21,22 @@ export class KafkaChangeFeed implements ChangeFeed {
     topics: readonly string[],
     groupId: string,
     handler: (records: readonly ChangeRecord[]) => Promise<void>,
+    observer: FeedObserver = {},
   ): Promise<FeedSubscription> {
     const log = this.logger.child({ module: 'kafka-change-feed', groupId });
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: true });
     let joined: () => void = () => undefined;
     const join = new Promise<void>((resolve) => (joined = resolve));
-    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      joined();
+      observer.onStatus?.(true);
+    });
+    const lost = (): void => observer.onStatus?.(false);
+    consumer.on(consumer.events.CRASH, lost);
+    consumer.on(consumer.events.DISCONNECT, lost);
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      observer.onLag?.(payload.topic, payload.partition, Number(payload.offsetLag));
+    });
     let closed = false;
     const run = async (): Promise<void> => {
       await consumer.connect();
@@ -38,6 +48,7 @@ export class KafkaChangeFeed implements ChangeFeed {
             batch.messages.map((m) => ({
               topic: batch.topic,
               value: m.value ? new Uint8Array(m.value) : new Uint8Array(),
+              timestamp: Number(m.timestamp),
             })),
           );
           await payload.heartbeat();

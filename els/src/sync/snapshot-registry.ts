@@ -2,7 +2,14 @@
 // first use, then kept current by change events, whose effects are announced to listeners.
 import type { Logger } from 'pino';
 import type { FeatureFlag } from '@vane/core';
-import type { EnvironmentSource, VersionedSegment } from '../environments/environment-source.js';
+import type { FlagCache } from '../cache/flag-cache.js';
+import { changesFromContents } from '../environments/environment-source.js';
+import type {
+  EnvironmentChanges,
+  EnvironmentSource,
+  VersionedSegment,
+} from '../environments/environment-source.js';
+import { EnvironmentLoader } from './environment-loader.js';
 import { EnvironmentSnapshot } from './environment-snapshot.js';
 import type { AppliedChange, Tombstone } from './environment-snapshot.js';
 
@@ -32,6 +39,14 @@ export interface SnapshotRegistryOptions {
   readonly tombstoneLimit: number;
   /** Milliseconds since the epoch; injectable for tests. */
   readonly now?: () => number;
+  /** The shared cache (Redis); absent: every load reads the store. */
+  readonly cache?: FlagCache;
+}
+
+/** What one catch-up did. */
+export interface CatchUpResult {
+  /** Changes applied (newer than what memory held). */
+  readonly applied: number;
 }
 
 interface Entry {
@@ -45,6 +60,8 @@ export class SnapshotRegistry {
   readonly #entries = new Map<string, Entry>();
   readonly #listeners = new Set<ChangeListener>();
   readonly #now: () => number;
+  /** Loads through the cache and writes applied changes through to it. */
+  readonly loader: EnvironmentLoader;
 
   constructor(
     private readonly source: EnvironmentSource,
@@ -52,6 +69,68 @@ export class SnapshotRegistry {
     private readonly logger: Logger,
   ) {
     this.#now = options.now ?? Date.now;
+    this.loader = new EnvironmentLoader(
+      source,
+      options.cache,
+      logger.child({ module: 'environment-loader' }),
+      this.#now,
+    );
+  }
+
+  /** Ids of the loaded environments. */
+  loaded(): string[] {
+    return [...this.#entries].filter(([, e]) => e.snapshot !== undefined).map(([id]) => id);
+  }
+
+  /**
+   * Asks the store what changed in a loaded environment after the newest version memory holds,
+   * and applies it like changes from the feed (pushes included). Deletions the store already
+   * purged show as held ids that are gone: they get a tombstone one version above the newest.
+   * Rejects when the store is unavailable.
+   */
+  async catchUp(envId: string): Promise<CatchUpResult> {
+    const snapshot = this.peek(envId);
+    if (snapshot === undefined) return { applied: 0 };
+    const since = snapshot.newestItemVersion;
+    const changes: EnvironmentChanges =
+      this.source.changesSince !== undefined
+        ? await this.source.changesSince(envId, since)
+        : changesFromContents(await this.source.loadEnvironment(envId), since);
+    let applied = 0;
+    const run = (change: DefinitionChange): void => {
+      if (this.#apply(snapshot, change)) applied += 1;
+    };
+    for (const flag of changes.flags) run({ type: 'flag', envId, version: flag.version, flag });
+    for (const deleted of changes.deletedFlags) {
+      run({ type: 'flag', envId, version: deleted.version, deleted });
+    }
+    for (const segment of changes.segments) {
+      run({ type: 'segment', envId, version: segment.version, segment, affectedFlagIds: [] });
+    }
+    for (const deleted of changes.deletedSegments) {
+      run({ type: 'segment', envId, version: deleted.version, deleted, affectedFlagIds: [] });
+    }
+    // Held before the query (version ≤ since) and gone from the store: deleted and purged.
+    const live = { flag: new Set(changes.liveFlagIds), segment: new Set(changes.liveSegmentIds) };
+    const held = snapshot.contents();
+    const gone = [
+      ...held.flags
+        .filter((f) => f.version <= since && !live.flag.has(f.id))
+        .map((f) => ({ type: 'flag' as const, id: f.id, key: f.key })),
+      ...held.segments
+        .filter((s) => s.version <= since && !live.segment.has(s.id))
+        .map((s) => ({ type: 'segment' as const, id: s.id, key: s.key ?? '' })),
+    ];
+    for (const item of gone) {
+      const version = snapshot.version + 1;
+      const deleted = { id: item.id, key: item.key, version };
+      run(
+        item.type === 'flag'
+          ? { type: 'flag', envId, version, deleted }
+          : { type: 'segment', envId, version, deleted, affectedFlagIds: [] },
+      );
+    }
+    return { applied };
   }
 
   /** The environment's snapshot, loading it once; rejects when the source is unavailable. */
@@ -61,16 +140,27 @@ export class SnapshotRegistry {
     if (entry?.loading !== undefined) return entry.loading;
     const fresh: Entry = { pending: [] };
     const floor = this.#now();
-    fresh.loading = this.source.loadEnvironment(envId).then(
-      (contents) => {
-        const snapshot = new EnvironmentSnapshot(envId, contents, {
+    fresh.loading = this.loader.load(envId).then(
+      async (loaded) => {
+        const snapshot = new EnvironmentSnapshot(envId, loaded.contents, {
           tombstoneLimit: this.options.tombstoneLimit,
-          floor,
+          ...(loaded.cached !== undefined
+            ? { floor: loaded.cached.floor, tombstones: loaded.cached.tombstones }
+            : { floor }),
         });
         fresh.snapshot = snapshot;
         fresh.loading = undefined;
         // Changes that arrived while loading: re-applied, version checks drop what the load saw.
         for (const change of fresh.pending.splice(0)) this.#apply(snapshot, change);
+        if (loaded.cached !== undefined) {
+          // The cache may miss changes made while no ELS was running: reconcile with the store.
+          await this.catchUp(envId).catch((err: unknown) => {
+            this.logger.warn(
+              { err, envId },
+              'catch-up after a cache load failed; serving the cache',
+            );
+          });
+        }
         return snapshot;
       },
       (error: unknown) => {
@@ -104,7 +194,8 @@ export class SnapshotRegistry {
     return () => this.#listeners.delete(listener);
   }
 
-  #apply(snapshot: EnvironmentSnapshot, change: DefinitionChange): void {
+  // True when the change was newer than what the snapshot held.
+  #apply(snapshot: EnvironmentSnapshot, change: DefinitionChange): boolean {
     const applied =
       change.type === 'flag'
         ? snapshot.applyFlag(change.version, change.flag, change.deleted)
@@ -114,7 +205,8 @@ export class SnapshotRegistry {
             change.deleted,
             change.affectedFlagIds,
           );
-    if (applied === undefined) return;
+    if (applied === undefined) return false;
+    this.loader.write(applied);
     for (const listener of this.#listeners) {
       try {
         listener(applied);
@@ -122,5 +214,6 @@ export class SnapshotRegistry {
         this.logger.error({ err: error, envId: change.envId }, 'change listener failed');
       }
     }
+    return true;
   }
 }

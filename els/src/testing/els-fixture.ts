@@ -6,7 +6,8 @@ import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/chang
 import { sampleFlag, sampleSegment } from '../environments/environment-source-conformance.js';
 import { MemoryEnvironmentSource } from '../environments/memory-environment-source.js';
 import { startEls } from '../els-server.js';
-import type { RunningEls } from '../els-server.js';
+import type { ElsOptions, RunningEls } from '../els-server.js';
+import type { FlagCache } from '../cache/flag-cache.js';
 import { flagToProto, segmentToProto } from '../mapping/definition-mapping.js';
 import { MemoryChangeFeed } from '../sync/change-feed.js';
 import { TestSdk } from './test-sdk.js';
@@ -54,8 +55,9 @@ let eventCounter = 0;
 
 /** Starts ELS with flags `always-on` (v10), `seg-gated` (v11) and segment `seg-1` = [alice] (v12). */
 export async function startElsFixture(
-  options: { idleTimeoutMs?: number } = {},
+  options: Partial<ElsOptions> & { cache?: FlagCache } = {},
 ): Promise<ElsFixture> {
+  const { cache, ...elsOptions } = options;
   const source = new MemoryEnvironmentSource();
   source.putSecret(ENV.server, { envId: ENV.id, kind: 'server' });
   source.putSecret(ENV.client, { envId: ENV.id, kind: 'client' });
@@ -64,8 +66,13 @@ export async function startElsFixture(
   source.putSegment(ENV.id, sampleSegment('seg-1', 12, ['alice']));
   const broker = new MemoryBroker();
   const els = await startEls(
-    { source, feed: new MemoryChangeFeed(broker), logger: pino({ level: 'silent' }) },
-    { port: 0, ...options },
+    {
+      source,
+      feed: new MemoryChangeFeed(broker),
+      logger: pino({ level: 'silent' }),
+      ...(cache ? { cache } : {}),
+    },
+    { ...elsOptions, port: 0 },
   );
   const sdks: TestSdk[] = [];
   return {
