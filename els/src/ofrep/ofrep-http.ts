@@ -57,6 +57,9 @@ class OfrepError extends Error {
   }
 }
 
+// OFREP documents 401 without a body.
+const UNAUTHORIZED = { 'www-authenticate': 'Bearer realm="ofrep", charset="UTF-8"' };
+
 /** CORS headers for a request (the caller's origin is echoed; `ETag` is exposed). */
 export function ofrepCors(req: IncomingMessage): Record<string, string> {
   const origin = req.headers.origin;
@@ -197,7 +200,7 @@ export class OfrepHttp {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '';
     const apiKey = fromHeader || bearer;
     if (apiKey === '') {
-      throw new OfrepError(401, { errorDetails: 'X-API-Key or Authorization: Bearer required' });
+      throw new OfrepError(401, undefined, UNAUTHORIZED);
     }
     let grant;
     try {
@@ -210,7 +213,7 @@ export class OfrepHttp {
         { 'retry-after': String(this.options.retryAfterSeconds) },
       );
     }
-    if (grant === undefined) throw new OfrepError(401, { errorDetails: 'unknown API key' });
+    if (grant === undefined) throw new OfrepError(401, undefined, UNAUTHORIZED);
     return { grant, apiKey };
   }
 
