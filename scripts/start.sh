@@ -9,4 +9,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 echo "Building…"
 npx tsc -b embedded
-exec node embedded/dist/main.js
+exec node embedded/dist/main.js "$@"

@@ -1,7 +1,9 @@
-// Configuration of the embedded launcher: read once from the environment, validated, frozen.
+// Configuration of the embedded launcher: read once from the environment and the command line
+// (a flag wins over its variable), validated, frozen.
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
-/** Thrown for an invalid value; the message names the variable. */
+/** Thrown for an invalid value or flag; the message names the variable or flag. */
 export class EmbeddedConfigError extends Error {}
 
 /** Settings of `npm start`. */
@@ -20,6 +22,48 @@ export interface EmbeddedConfig {
   readonly webDist: string;
   readonly bootstrapToken: string | undefined;
   readonly logLevel: string;
+  /** Real MongoDB instead of the journaled embedded store (api-server and ELS). */
+  readonly mongoUrl: string | undefined;
+  readonly mongoDatabase: string;
+  /** Real Kafka instead of the in-process bus (all three services); empty = embedded. */
+  readonly kafkaBrokers: readonly string[];
+  readonly topicPrefix: string;
+  /** Real ClickHouse instead of the in-memory analytics store. */
+  readonly clickhouseUrl: string | undefined;
+  readonly clickhouseDatabase: string;
+  /** Real Redis as ELS's cache instead of none. */
+  readonly redisUrl: string | undefined;
+}
+
+/** Command-line flags and the variable each one stands for. */
+export const FLAGS = {
+  'data-dir': 'VANE_DATA_DIR',
+  host: 'VANE_HOST',
+  'edge-port': 'VANE_EDGE_PORT',
+  'web-dist': 'VANE_WEB_DIST',
+  'mongo-url': 'VANE_MONGO_URL',
+  'mongo-database': 'VANE_MONGO_DATABASE',
+  'kafka-brokers': 'VANE_KAFKA_BROKERS',
+  'topic-prefix': 'VANE_TOPIC_PREFIX',
+  'clickhouse-url': 'VANE_CLICKHOUSE_URL',
+  'clickhouse-database': 'VANE_CLICKHOUSE_DATABASE',
+  'redis-url': 'VANE_REDIS_URL',
+  'log-level': 'LOG_LEVEL',
+} as const;
+
+/** `npm start -- --help`. */
+export const USAGE = `Usage: npm start -- [flags]
+
+Runs Vane in one process. Every adapter is embedded unless its server is named:
+${Object.entries(FLAGS)
+  .map(([flag, variable]) => `  --${flag.padEnd(20)} (env ${variable})`)
+  .join('\n')}
+  --help                 this text
+Ports: API_GRPC_PORT, API_HTTP_PORT, ELS_PORT, ANALYTICS_GRPC_PORT, ANALYTICS_HTTP_PORT.
+`;
+
+function invalid(name: string, why: string): EmbeddedConfigError {
+  return new EmbeddedConfigError(`invalid configuration: ${name} ${why}`);
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -27,15 +71,63 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new EmbeddedConfigError(
-      `invalid configuration: ${name} must be a port number, got "${raw}"`,
-    );
+    throw invalid(name, `must be a port number, got "${raw}"`);
   }
   return value;
 }
 
-/** Reads the launcher's configuration (pass `process.env`). */
+function url(env: NodeJS.ProcessEnv, name: string, schemes: readonly string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!schemes.some((s) => raw.startsWith(s)))
+    throw invalid(name, `must start with ${schemes.join(' or ')}, got "${raw}"`);
+  return raw;
+}
+
+/**
+ * Applies command-line flags (`--mongo-url=…` or `--mongo-url …`) over `env`; throws
+ * EmbeddedConfigError for an unknown flag. Returns undefined for `--help`.
+ */
+export function applyFlags(
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[],
+): NodeJS.ProcessEnv | undefined {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new EmbeddedConfigError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return undefined;
+  const out = { ...env };
+  for (const [flag, variable] of Object.entries(FLAGS)) {
+    const value = values[flag];
+    if (typeof value === 'string') out[variable] = value;
+  }
+  return out;
+}
+
+/** Reads the launcher's configuration (pass `process.env`, after `applyFlags`). */
 export function loadEmbeddedConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
+  const kafkaBrokers = (env.VANE_KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const broker of kafkaBrokers) {
+    if (!/^[^:\s/]+:\d{1,5}$/.test(broker))
+      throw invalid('VANE_KAFKA_BROKERS', `must be host:port[,host:port…], got "${broker}"`);
+  }
+  const topicPrefix = env.VANE_TOPIC_PREFIX ?? '';
+  if (!/^[a-zA-Z0-9._-]*$/.test(topicPrefix))
+    throw invalid('VANE_TOPIC_PREFIX', `may only hold letters, digits, '.', '_' and '-'`);
   return Object.freeze({
     dataDir: env.VANE_DATA_DIR?.trim() || '.vane',
     host: env.VANE_HOST?.trim() || '127.0.0.1',
@@ -48,5 +140,12 @@ export function loadEmbeddedConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
     webDist: env.VANE_WEB_DIST?.trim() || fileURLToPath(new URL('../../web/dist', import.meta.url)),
     bootstrapToken: env.VANE_BOOTSTRAP_TOKEN?.trim() || undefined,
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
+    mongoUrl: url(env, 'VANE_MONGO_URL', ['mongodb://', 'mongodb+srv://']),
+    mongoDatabase: env.VANE_MONGO_DATABASE?.trim() || 'vane',
+    kafkaBrokers: Object.freeze(kafkaBrokers),
+    topicPrefix,
+    clickhouseUrl: url(env, 'VANE_CLICKHOUSE_URL', ['http://', 'https://']),
+    clickhouseDatabase: env.VANE_CLICKHOUSE_DATABASE?.trim() || 'vane',
+    redisUrl: url(env, 'VANE_REDIS_URL', ['redis://', 'rediss://']),
   });
 }

@@ -4,17 +4,39 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Kafka } from 'kafkajs';
+import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { MemoryBroker } from '@vane/core';
-import { MemoryInsightBus, MemoryInsightStore, startAnalytics } from '@vane/analytics';
 import {
+  ClickHouseInsightStore,
+  KafkaInsightBus,
+  MemoryInsightBus,
+  MemoryInsightStore,
+  startAnalytics,
+} from '@vane/analytics';
+import type { InsightBus, InsightStore } from '@vane/analytics';
+import {
+  KafkaChangePublisher,
+  KafkaMessageSource,
   MemoryChangePublisher,
   MemoryDocumentStore,
   MemoryMessageSource,
+  MongoDocumentStore,
   grpcAnalyticsGateway,
   startApiServer,
 } from '@vane/api-server';
-import { MemoryChangeFeed, MemoryEventSink, startEls } from '@vane/els';
+import type { ChangePublisher, DocumentStore, MessageSource } from '@vane/api-server';
+import {
+  KafkaChangeFeed,
+  KafkaEventSink,
+  MemoryChangeFeed,
+  MemoryEventSink,
+  MongoEnvironmentSource,
+  startEls,
+} from '@vane/els';
+import type { ChangeFeed, EnvironmentSource, EventSink } from '@vane/els';
 import { DocumentStoreEnvironmentSource } from './document-store-environment-source.js';
 import { startEdge } from './edge/edge-server.js';
 import type { EmbeddedConfig } from './embedded-config.js';
@@ -36,7 +58,30 @@ export interface RunningVane {
   readonly ownerToken: string | undefined;
   /** Where the owner token is kept. */
   readonly ownerTokenFile: string;
+  /** Which adapters run embedded and which on real servers. */
+  readonly adapters: AdapterChoice;
   stop(): Promise<void>;
+}
+
+/**
+ * Clients of real servers, created by the caller (the composition root `main.ts`, or a test):
+ * each one given switches its adapters from embedded to real.
+ */
+export interface RealServers {
+  /** MongoDB database: the api-server's store and ELS's environment source. */
+  readonly mongo?: Db;
+  /** Kafka: changes, end users and insights between the three services. */
+  readonly kafka?: Kafka;
+  /** ClickHouse: the analytics store. */
+  readonly clickhouse?: ClickHouseClient;
+}
+
+/** Which adapters run embedded and which on a real server (for the banner). */
+export interface AdapterChoice {
+  readonly store: string;
+  readonly bus: string;
+  readonly analytics: string;
+  readonly cache: string;
 }
 
 /** Starts the embedded platform; `progress` reports each step as it starts. */
@@ -44,20 +89,74 @@ export async function startEmbedded(
   config: EmbeddedConfig,
   logger: Logger,
   progress: (step: string) => void = () => {},
+  servers: RealServers = {},
 ): Promise<RunningVane> {
   await mkdir(config.dataDir, { recursive: true });
   const tokenFile = join(config.dataDir, 'owner-token');
-  progress('opening the data folder');
-  const store = await MemoryDocumentStore.open({ dataDir: join(config.dataDir, 'store') });
+  const closers: (() => Promise<void>)[] = [];
   const broker = new MemoryBroker();
+  const prefix = config.topicPrefix;
+
+  let store: DocumentStore;
+  let source: EnvironmentSource;
+  if (servers.mongo) {
+    progress('connecting to MongoDB');
+    store = new MongoDocumentStore(servers.mongo);
+    source = new MongoEnvironmentSource(servers.mongo);
+  } else {
+    progress('opening the data folder');
+    const memory = await MemoryDocumentStore.open({ dataDir: join(config.dataDir, 'store') });
+    store = memory;
+    source = new DocumentStoreEnvironmentSource(memory);
+  }
+  let publisher: ChangePublisher;
+  let messages: MessageSource;
+  let feed: ChangeFeed;
+  let events: EventSink;
+  let insightBus: InsightBus;
+  if (servers.kafka) {
+    progress('connecting to Kafka');
+    const kafka = servers.kafka;
+    publisher = new KafkaChangePublisher(kafka);
+    messages = new KafkaMessageSource(kafka, logger.child({ service: 'api-server' }));
+    feed = new KafkaChangeFeed(kafka, logger.child({ service: 'els' }));
+    const sink = new KafkaEventSink(kafka, logger.child({ service: 'els' }));
+    events = sink;
+    closers.push(() => sink.close());
+    const bus = new KafkaInsightBus(kafka, {
+      topicPrefix: prefix,
+      logger: logger.child({ service: 'analytics' }),
+    });
+    await bus.ensureTopics();
+    insightBus = bus;
+  } else {
+    publisher = new MemoryChangePublisher(broker);
+    messages = new MemoryMessageSource(broker);
+    feed = new MemoryChangeFeed(broker);
+    events = new MemoryEventSink(broker);
+    insightBus = new MemoryInsightBus(broker);
+  }
+  closers.push(() => insightBus.close());
+  let insightStore: InsightStore;
+  if (servers.clickhouse) {
+    progress('connecting to ClickHouse');
+    insightStore = await ClickHouseInsightStore.create(
+      servers.clickhouse,
+      config.clickhouseDatabase,
+      logger.child({ service: 'analytics' }),
+    );
+  } else {
+    insightStore = new MemoryInsightStore();
+  }
+  closers.push(() => insightStore.close());
 
   progress('starting analytics');
   // Analytics is internal: only the admin API calls it, with a per-process token.
   const internalToken = randomBytes(24).toString('base64url');
   const analytics = await startAnalytics(
     {
-      store: new MemoryInsightStore(),
-      bus: new MemoryInsightBus(broker),
+      store: insightStore,
+      bus: insightBus,
       logger: logger.child({ service: 'analytics' }),
     },
     {
@@ -67,6 +166,7 @@ export async function startEmbedded(
       batchSize: 10_000,
       batchMaxWaitMs: 500,
       internalToken,
+      groupId: `${prefix}vane-analytics`,
     },
   );
   const gateway = grpcAnalyticsGateway(`${config.host}:${analytics.grpcPort}`, internalToken);
@@ -75,8 +175,8 @@ export async function startEmbedded(
   const api = await startApiServer(
     {
       store,
-      publisher: new MemoryChangePublisher(broker),
-      source: new MemoryMessageSource(broker),
+      publisher,
+      source: messages,
       logger: logger.child({ service: 'api-server' }),
       analytics: gateway,
     },
@@ -85,17 +185,18 @@ export async function startEmbedded(
       httpPort: config.apiHttpPort,
       host: config.host,
       bootstrapToken: config.bootstrapToken,
+      topicPrefix: prefix,
     },
   );
   progress('starting the evaluation server');
   const els = await startEls(
     {
-      source: new DocumentStoreEnvironmentSource(store),
-      feed: new MemoryChangeFeed(broker),
-      events: new MemoryEventSink(broker),
+      source,
+      feed,
+      events,
       logger: logger.child({ service: 'els' }),
     },
-    { port: config.elsPort, host: config.host },
+    { port: config.elsPort, host: config.host, topicPrefix: prefix },
   );
   progress('starting the public edge (admin UI, gRPC-web, SDK paths)');
   // The edge forwards over loopback when the services listen on every interface.
@@ -133,13 +234,25 @@ export async function startEmbedded(
     },
     ownerToken,
     ownerTokenFile: tokenFile,
+    adapters: {
+      store: servers.mongo
+        ? `MongoDB (database ${servers.mongo.databaseName})`
+        : `embedded, journaled to ${config.dataDir}/`,
+      bus: servers.kafka ? `Kafka (topic prefix "${prefix}")` : 'embedded (in-process)',
+      analytics: servers.clickhouse
+        ? `ClickHouse (database ${config.clickhouseDatabase})`
+        : 'embedded (in memory)',
+      cache: 'none (ELS reads the store)',
+    },
     async stop() {
       // ELS first: its 1001 close frames reach SDKs through the edge's spliced sockets.
       await els.stop();
       await edge.stop();
       await api.stop();
       gateway.close();
+      await publisher.close();
       await analytics.stop();
+      for (const close of closers) await close();
       await store.close();
     },
   };

@@ -1,0 +1,211 @@
+// The one-process platform switched onto real servers (what `npm start -- --mongo-url … --kafka-brokers
+// … --clickhouse-url …` does): definitions in MongoDB, changes and insights through Kafka, insights
+// stored in ClickHouse. A flag reaches an SDK through the edge, a toggle arrives as a PATCH through
+// Kafka, a tracked evaluation shows up in the insights, and after a restart on an empty data folder
+// the flag is still there (it lives in MongoDB).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@clickhouse/client';
+import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testServers, uniqueTestName } from '@vane/scripts/rig';
+import { promiseClient } from '@vane/api-server';
+import {
+  EnvironmentServiceService,
+  SecretKind,
+} from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
+import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
+import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
+import { ClientFrame } from '@vane/gen/node/vane/sync/v1/frames';
+import { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
+import { TrackRequest } from '@vane/gen/node/vane/sync/v1/track';
+import { loadEmbeddedConfig } from './embedded-config.js';
+import { startEmbedded } from './start-embedded.js';
+import { StreamClient } from './testing/stream-client.js';
+
+const servers = testServers();
+const name = uniqueTestName('embedded_real');
+const mongo = new MongoClient(servers.mongoUrl);
+const clickhouse = createClient({ url: servers.clickhouseUrl });
+const kafka = new Kafka({
+  clientId: name,
+  brokers: [...servers.kafkaBrokers],
+  logLevel: logLevel.NOTHING,
+});
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await mongo
+    .db(name)
+    .dropDatabase()
+    .catch(() => undefined);
+  await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${name}` }).catch(() => undefined);
+  await mongo.close();
+  await clickhouse.close();
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function start() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'vane-embedded-real-'));
+  dirs.push(dataDir);
+  const config = {
+    ...loadEmbeddedConfig({
+      VANE_DATA_DIR: dataDir,
+      VANE_TOPIC_PREFIX: `${name}.`,
+      VANE_CLICKHOUSE_DATABASE: name,
+      VANE_BOOTSTRAP_TOKEN: `vane_${name}_owner_token_0123456789`,
+    }),
+    apiGrpcPort: 0,
+    apiHttpPort: 0,
+    analyticsGrpcPort: 0,
+    analyticsHttpPort: 0,
+    elsPort: 0,
+    edgePort: 0,
+  };
+  return startEmbedded(config, pino({ level: 'silent' }), () => {}, {
+    mongo: mongo.db(name),
+    kafka,
+    clickhouse,
+  });
+}
+
+async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not reached in ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('embedded Vane on real servers', () => {
+  it('runs on MongoDB, Kafka and ClickHouse and keeps data in MongoDB', async () => {
+    await mongo.connect();
+    let vane = await start();
+    expect(vane.adapters.store).toMatch(/MongoDB/);
+    expect(vane.adapters.bus).toMatch(/Kafka/);
+    expect(vane.adapters.analytics).toMatch(/ClickHouse/);
+    const token = vane.ownerToken!;
+    const projects = promiseClient(ProjectServiceService, vane.urls.adminGrpc, token);
+    const envs = promiseClient(EnvironmentServiceService, vane.urls.adminGrpc, token);
+    let flags = promiseClient(FeatureFlagServiceService, vane.urls.adminGrpc, token);
+    const { project } = await projects.createProject({
+      key: 'real',
+      name: 'Real',
+      description: '',
+    });
+    const { environment } = await envs.createEnvironment({
+      projectId: project!.id,
+      key: 'prod',
+      name: 'Prod',
+      description: '',
+    });
+    const envId = environment!.id;
+    const secret = (kind: SecretKind) => environment!.secrets.find((s) => s.kind === kind)!.value;
+    await flags.createFeatureFlag({
+      envId,
+      comment: '',
+      flag: FeatureFlag.fromPartial({
+        key: 'checkout',
+        name: 'Checkout',
+        variationType: VariationType.VARIATION_TYPE_BOOLEAN,
+      }),
+    });
+
+    const server = await StreamClient.connect(
+      vane.urls.edgeSdkStream,
+      'server',
+      secret(SecretKind.SECRET_KIND_SERVER),
+    );
+    const full = await server.sync();
+    expect(full.kind).toBe(SyncKind.SYNC_KIND_FULL);
+    expect(
+      full.payload?.$case === 'definitions' && full.payload.value.flags.map((f) => f.key),
+    ).toEqual(['checkout']);
+    await flags.toggleFeatureFlag({
+      envId,
+      key: 'checkout',
+      enabled: true,
+      expectedRevision: 0,
+      comment: '',
+    });
+    const patch = await server.nextSync(30_000);
+    expect(patch.kind).toBe(SyncKind.SYNC_KIND_PATCH);
+    expect(
+      patch.payload?.$case === 'definitions' &&
+        patch.payload.value.flags.map((f) => [f.key, f.isEnabled]),
+    ).toEqual([['checkout', true]]);
+    await server.close();
+
+    // A tracked evaluation travels ELS → Kafka → analytics → ClickHouse → admin API.
+    const client = await StreamClient.connect(
+      vane.urls.edgeSdkStream,
+      'client',
+      secret(SecretKind.SECRET_KIND_CLIENT),
+    );
+    const user = { keyId: 'bo', name: 'Bo', customProperties: [] };
+    const evaluated = await client.sync(user);
+    const evals = evaluated.payload?.$case === 'evaluations' ? evaluated.payload.value.flags : [];
+    expect(evals.map((e) => [e.flagKey, e.value])).toEqual([['checkout', 'true']]);
+    client.send(
+      ClientFrame.fromPartial({
+        kind: {
+          $case: 'track',
+          value: TrackRequest.fromPartial({
+            requestId: 9,
+            users: [
+              {
+                user,
+                metrics: [],
+                flagEvaluations: [
+                  {
+                    eventId: '',
+                    timestampMs: Date.now(),
+                    flagKey: 'checkout',
+                    variationId: evals[0]!.variationId,
+                    sendToExperiment: true,
+                    reason: 'fallthrough',
+                  },
+                ],
+              },
+            ],
+          }),
+        },
+      }),
+    );
+    await client.close();
+    await eventually(
+      () =>
+        flags.getFeatureFlagInsights({
+          envId,
+          key: 'checkout',
+          interval: BucketInterval.BUCKET_INTERVAL_HOUR,
+          timeRange: {
+            startTime: new Date(Date.now() - 3_600_000),
+            endTime: new Date(Date.now() + 60_000),
+          },
+        }),
+      (r) => JSON.stringify(r.insights).includes(evals[0]!.variationId),
+    );
+    [projects, envs, flags].forEach((c) => c.close());
+    await vane.stop();
+
+    // A new, empty data folder: the flag comes back from MongoDB.
+    vane = await start();
+    flags = promiseClient(FeatureFlagServiceService, vane.urls.adminGrpc, token);
+    const { flag } = await flags.getFeatureFlag({ envId, key: 'checkout' });
+    expect(flag?.isEnabled).toBe(true);
+    flags.close();
+    await vane.stop();
+  });
+});
