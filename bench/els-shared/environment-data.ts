@@ -180,7 +180,7 @@ function flagOf(
     rules,
     fallthrough: { dispatchKey: null, includedInExpt: true, variations: split() },
     exptIncludeAllTargets: true,
-    isArchived: rnd() < 0.03,
+    isArchived: false,
     createdAt,
     updatedAt: createdAt,
     version,
