@@ -36,8 +36,11 @@ export class EnvironmentLoader {
     return this.#dirty.size;
   }
 
-  /** The environment from the cache, else from the store (filling the cache). */
-  async load(envId: string): Promise<LoadedEnvironment> {
+  /**
+   * The environment from the cache, else from the store (filling the cache with `floor`, the
+   * time taken before the store was read: the floor the caller's snapshot gets too).
+   */
+  async load(envId: string, floor: number): Promise<LoadedEnvironment> {
     if (this.cache !== undefined && !this.#dirty.has(envId)) {
       try {
         const cached = await this.cache.read(envId);
@@ -47,7 +50,6 @@ export class EnvironmentLoader {
         this.#down(envId, err, 'cache read failed; loading from the store');
       }
     }
-    const floor = this.now();
     const contents = await this.source.loadEnvironment(envId);
     if (this.cache !== undefined && !this.#dirty.has(envId)) {
       try {

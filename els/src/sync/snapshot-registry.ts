@@ -140,7 +140,7 @@ export class SnapshotRegistry {
     if (entry?.loading !== undefined) return entry.loading;
     const fresh: Entry = { pending: [] };
     const floor = this.#now();
-    fresh.loading = this.loader.load(envId).then(
+    fresh.loading = this.loader.load(envId, floor).then(
       async (loaded) => {
         const snapshot = new EnvironmentSnapshot(envId, loaded.contents, {
           tombstoneLimit: this.options.tombstoneLimit,
