@@ -496,6 +496,31 @@ describe('ELS with the admin API on real servers', () => {
     expect(flagIn(b, 'checkout')?.isEnabled).toBe(true);
   });
 
+  it('reports readiness and metrics: connections, frames, consumer lag, push and change delay', async () => {
+    const ready = await fetch(`http://127.0.0.1:${els.port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.text()).toBe('ready\nstore: ok\ncache: ok\nfeed: joined\n');
+    const text = await (await fetch(`http://127.0.0.1:${els.port}/metrics`)).text();
+    const value = (line: string): number => {
+      const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+      return found === undefined ? NaN : Number(found.slice(line.length + 1));
+    };
+    expect(value('vane_els_connections{kind="client"}')).toBeGreaterThanOrEqual(1);
+    expect(value('vane_els_connections{kind="server"}')).toBeGreaterThanOrEqual(1);
+    expect(value('vane_els_frames_in_total{kind="sync"}')).toBeGreaterThanOrEqual(2);
+    expect(value('vane_els_pushes_total{kind="server"}')).toBeGreaterThanOrEqual(1);
+    expect(value('vane_els_push_seconds_count{kind="client"}')).toBeGreaterThanOrEqual(1);
+    expect(value('vane_els_change_delay_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(value('vane_els_feed_connected')).toBe(1);
+    const flagTopic = topicName(TOPICS.flagChanges, prefix);
+    const lags = text
+      .split('\n')
+      .filter((l) => l.startsWith(`vane_els_consumer_lag{topic="${flagTopic}"`))
+      .map((l) => Number(l.split(' ').pop()));
+    expect(lags.length).toBeGreaterThanOrEqual(1);
+    expect(lags.every((lag) => lag === 0)).toBe(true);
+  });
+
   it('publishes end users and tracked events to Kafka', async () => {
     const eventId = randomUUID();
     client.send({

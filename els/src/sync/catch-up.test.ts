@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryFlagCache } from '../cache/memory-flag-cache.js';
 import { sampleFlag, sampleSegment } from '../environments/environment-source-conformance.js';
 import { MemoryEnvironmentSource } from '../environments/memory-environment-source.js';
+import { startEls } from '../els-server.js';
 import { ENV, startElsFixture } from '../testing/els-fixture.js';
+import { TestSdk } from '../testing/test-sdk.js';
+import type { ChangeFeed, FeedObserver } from './change-feed.js';
 import type { ElsFixture } from '../testing/els-fixture.js';
 import type { AppliedChange } from './environment-snapshot.js';
 import { SnapshotRegistry } from './snapshot-registry.js';
@@ -134,6 +137,37 @@ describe('catch-up on a running ELS', () => {
     expect(payload?.$case).toBe('definitions');
     if (payload?.$case === 'definitions') {
       expect(payload.value.flags.map((f) => f.key)).toEqual(['missed-by-feed']);
+    }
+  });
+
+  it('catches up as soon as the feed rejoins its broker (after a Kafka outage)', async () => {
+    const source = new MemoryEnvironmentSource();
+    source.putSecret('secret', { envId: 'env', kind: 'server' });
+    source.putFlag('env', sampleFlag('f1', 'one', 10));
+    let observer: FeedObserver | undefined;
+    const feed: ChangeFeed = {
+      subscribe: (_topics, _group, _handler, seen) => {
+        observer = seen;
+        return Promise.resolve({ close: () => Promise.resolve() });
+      },
+    };
+    // The periodic run is an hour away: only the rejoin can trigger this catch-up.
+    const els = await startEls({ source, feed, logger }, { port: 0, catchUpIntervalMs: 3_600_000 });
+    const sdk = await TestSdk.connect(els.port, 'server', 'secret');
+    try {
+      sdk.send({ kind: { $case: 'sync', value: { requestId: 1, version: 0 } } });
+      await sdk.next();
+      observer?.onStatus?.(false);
+      source.putFlag('env', sampleFlag('f2', 'published-during-outage', Date.now() + 1000));
+      observer?.onStatus?.(true);
+      const push = await sdk.next(3000);
+      const payload = push.kind?.$case === 'sync' ? push.kind.value.payload : undefined;
+      expect(payload?.$case === 'definitions' && payload.value.flags.map((f) => f.key)).toEqual([
+        'published-during-outage',
+      ]);
+    } finally {
+      await sdk.close();
+      await els.stop();
     }
   });
 });
