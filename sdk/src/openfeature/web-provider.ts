@@ -1,0 +1,158 @@
+// OpenFeature provider for the browser client SDK (`@openfeature/web-sdk`): results evaluated by
+// ELS for the context's user; a context change is an `identify`.
+import {
+  ErrorCode,
+  GeneralError,
+  OpenFeatureEventEmitter,
+  ProviderEvents,
+  ProviderFatalError,
+} from '@openfeature/web-sdk';
+import type {
+  EvaluationContext,
+  JsonValue,
+  Provider,
+  ProviderMetadata,
+  ResolutionDetails,
+} from '@openfeature/web-sdk';
+import { VaneClient } from '../client/vane-client.js';
+import type { VaneClientOptions } from '../client/vane-client.js';
+import type { EvaluationDetail } from '../shared/evaluation-detail.js';
+import { VaneSdkError } from '../shared/sdk-error.js';
+import { missingKey, toResolution, userOfContext } from './resolution.js';
+import type { ContextOptions } from './resolution.js';
+
+/** Options of the web provider: the client SDK's options without `user` (it comes from the context). */
+export type VaneWebProviderOptions = Omit<VaneClientOptions, 'user'> &
+  ContextOptions & {
+    /** How long `initialize` waits for ELS's first answer (default 10000 ms); then ERROR. */
+    readonly initTimeoutMs?: number;
+  };
+
+/** See the module comment. */
+export class VaneWebProvider implements Provider {
+  readonly metadata: ProviderMetadata = { name: 'vane-web' };
+  readonly runsOn = 'client';
+  readonly events = new OpenFeatureEventEmitter();
+  readonly #options: VaneWebProviderOptions;
+  #client: VaneClient | undefined;
+  #initialized = false;
+
+  constructor(options: VaneWebProviderOptions) {
+    this.#options = options;
+  }
+
+  /** The SDK client, once initialized. */
+  get client(): VaneClient | undefined {
+    return this.#client;
+  }
+
+  /** Connects as the context's user; FATAL on a permanent failure, ERROR on timeout. */
+  async initialize(context: EvaluationContext = {}): Promise<void> {
+    const user = userOfContext(context, this.#options);
+    if (user === undefined)
+      throw new ProviderFatalError('the evaluation context needs a targetingKey');
+    const client = new VaneClient({ ...this.#options, user });
+    this.#client = client;
+    client.on('stale', () =>
+      this.events.emit(ProviderEvents.Stale, { message: 'connection to ELS lost' }),
+    );
+    client.on('ready', () => {
+      if (this.#initialized) this.events.emit(ProviderEvents.Ready);
+    });
+    client.on('change', ({ flagKeys }) =>
+      this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [...flagKeys] }),
+    );
+    client.on('error', (error) => {
+      if (this.#initialized)
+        this.events.emit(ProviderEvents.Error, {
+          message: error.message,
+          ...(error.permanent ? { errorCode: ErrorCode.PROVIDER_FATAL } : {}),
+        });
+    });
+    try {
+      await client.waitForReady(this.#options.initTimeoutMs ?? 10_000);
+    } catch (error) {
+      if (error instanceof VaneSdkError && error.permanent)
+        throw new ProviderFatalError(error.message);
+      throw new GeneralError(error instanceof Error ? error.message : String(error));
+    } finally {
+      this.#initialized = true;
+    }
+  }
+
+  /** Identifies as the new context's user; resolves when ELS answered for them. */
+  async onContextChange(_old: EvaluationContext, context: EvaluationContext): Promise<void> {
+    const user = userOfContext(context, this.#options);
+    if (user === undefined || this.#client === undefined) return;
+    await this.#client.identify(user);
+  }
+
+  /** Flushes events and closes the stream. */
+  async onClose(): Promise<void> {
+    await this.#client?.close();
+  }
+
+  resolveBooleanEvaluation(
+    flagKey: string,
+    defaultValue: boolean,
+    context: EvaluationContext,
+  ): ResolutionDetails<boolean> {
+    return this.#resolve(flagKey, defaultValue, context, (c) =>
+      c.boolVariationDetail(flagKey, defaultValue),
+    );
+  }
+
+  resolveStringEvaluation(
+    flagKey: string,
+    defaultValue: string,
+    context: EvaluationContext,
+  ): ResolutionDetails<string> {
+    return this.#resolve(flagKey, defaultValue, context, (c) =>
+      c.stringVariationDetail(flagKey, defaultValue),
+    );
+  }
+
+  resolveNumberEvaluation(
+    flagKey: string,
+    defaultValue: number,
+    context: EvaluationContext,
+  ): ResolutionDetails<number> {
+    return this.#resolve(flagKey, defaultValue, context, (c) =>
+      c.numberVariationDetail(flagKey, defaultValue),
+    );
+  }
+
+  resolveObjectEvaluation<T extends JsonValue>(
+    flagKey: string,
+    defaultValue: T,
+    context: EvaluationContext,
+  ): ResolutionDetails<T> {
+    return this.#resolve(flagKey, defaultValue, context, (c) =>
+      c.jsonVariationDetail<T>(flagKey, defaultValue),
+    );
+  }
+
+  #resolve<T extends JsonValue>(
+    flagKey: string,
+    defaultValue: T,
+    context: EvaluationContext,
+    evaluate: (client: VaneClient) => EvaluationDetail<T>,
+  ): ResolutionDetails<T> {
+    const client = this.#client;
+    if (client === undefined)
+      return toResolution(
+        {
+          flagKey,
+          value: defaultValue,
+          variationId: null,
+          kind: 'ClientNotReady',
+          reason: 'not initialized',
+        },
+        'DEFAULT',
+      );
+    if (userOfContext(context, this.#options) === undefined)
+      return missingKey(flagKey, defaultValue);
+    // A client SDK sees results, not rules: a fallthrough is reported as DEFAULT.
+    return toResolution(evaluate(client), 'DEFAULT', client.result(flagKey)?.cached === true);
+  }
+}
