@@ -84,6 +84,7 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
   const connections = new ConnectionRegistry();
   const metrics = createElsMetrics(connections, deps.metricsRegistry);
   let feedConnected = false;
+  let feedJoinedOnce = false;
   const catchUp = startCatchUp(
     snapshots,
     {
@@ -104,6 +105,7 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
       observer: {
         onStatus: (connected) => {
           feedConnected = connected;
+          feedJoinedOnce ||= connected;
           metrics.feedConnected.set(connected ? 1 : 0);
           // (Re)joined: what was published while the feed was away is caught up from the store.
           if (connected) catchUp.trigger('feed joined');
@@ -165,8 +167,13 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
                   () => 'ok',
                   () => 'unavailable (serving from the store and memory)',
                 );
-          const feed = feedConnected ? 'joined' : 'not joined';
-          return { ready: store === 'ok' && feedConnected, checks: { store, cache, feed } };
+          // A feed lost after its first join leaves ELS ready: the catch-up delivers changes.
+          const feed = feedConnected
+            ? 'joined'
+            : feedJoinedOnce
+              ? 'not joined (catching up from the store)'
+              : 'not joined';
+          return { ready: store === 'ok' && feedJoinedOnce, checks: { store, cache, feed } };
         },
       },
       {
