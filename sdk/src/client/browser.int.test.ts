@@ -1,0 +1,160 @@
+// The browser SDK in real Chromium (playwright-core, Debian's chromium from the rig): a page
+// loads the IIFE bundle, identifies a user, renders a flag, and shows it changing live when the
+// flag changes in ELS (a real ELS, in-process). A reload while ELS is down renders from the cache.
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeatureFlag } from '@vane/core';
+import { chromiumPath } from '@vane/scripts/rig';
+import { ElsHarness, HARNESS_ENV, boolFlag } from '../testing/els-harness.js';
+import { bundleBrowserSdk } from './bundle.js';
+
+const vipBanner: FeatureFlag = {
+  id: 'id-banner',
+  key: 'banner',
+  variationType: 'string',
+  variations: [
+    { id: 'vip', value: 'Welcome back, VIP' },
+    { id: 'plain', value: 'Hello' },
+  ],
+  isEnabled: true,
+  disabledVariationId: 'plain',
+  targetUsers: [{ keyIds: ['vip-user'], variationId: 'vip' }],
+  rules: [],
+  fallthrough: {
+    includedInExpt: true,
+    variations: [{ id: 'plain', rollout: [0, 1], exptRollout: 1 }],
+  },
+  exptIncludeAllTargets: false,
+};
+
+function page(elsUrl: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Vane browser SDK</title>
+<script src="/vane-client.js"></script></head>
+<body>
+<p>state: <span id="state">loading</span></p>
+<p>dark mode: <span id="dark-mode">?</span></p>
+<p>banner: <span id="banner">?</span></p>
+<script>
+  const client = new Vane.VaneClient({
+    secret: ${JSON.stringify(HARNESS_ENV.client)},
+    url: ${JSON.stringify(elsUrl)},
+    user: { keyId: 'anonymous-visitor' },
+    reconnect: { initialDelayMs: 100, maxDelayMs: 500, goingAwayJitterMs: 100 },
+    events: { flushIntervalMs: 200 },
+  });
+  const render = () => {
+    document.getElementById('dark-mode').textContent = client.boolVariation('dark-mode', false) ? 'on' : 'off';
+    document.getElementById('banner').textContent = client.stringVariation('banner', 'default');
+  };
+  render(); // from the localStorage cache on a reload, before any network
+  client.on('state', (s) => { document.getElementById('state').textContent = s; });
+  client.onFlagChange('dark-mode', render);
+  client.onFlagChange('banner', render);
+  window.vane = client;
+  window.identified = client.identify({ keyId: 'vip-user', name: 'Vera', attributes: { plan: 'pro' } })
+    .then(() => { render(); document.body.dataset.identified = 'yes'; });
+</script></body></html>`;
+}
+
+let els: ElsHarness;
+let http: Server;
+let origin = '';
+let browser: Browser;
+
+beforeAll(async () => {
+  els = await ElsHarness.start();
+  els.seed(boolFlag('dark-mode', els.nextVersion()));
+  els.seed({ ...vipBanner, version: els.nextVersion() });
+  const bundle = await bundleBrowserSdk('iife');
+  const html = page(els.url);
+  http = createServer((req, res) => {
+    if (req.url === '/vane-client.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    } else if (req.url === '/' || req.url?.startsWith('/?')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const address = http.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  origin = `http://127.0.0.1:${address.port}`;
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => http?.close(resolve));
+  await els?.stop();
+});
+
+const text = (p: Page, id: string): Promise<string | null> => p.textContent(`#${id}`);
+
+describe('browser SDK in Chromium', () => {
+  it('identifies a user, renders their flags and shows a change live; a reload renders from cache', async () => {
+    const context = await browser.newContext();
+    try {
+      const p = await context.newPage();
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.goto(origin);
+      await p.waitForSelector('body[data-identified="yes"]', { timeout: 15_000 });
+      expect(await text(p, 'state')).toBe('ready');
+      expect(await text(p, 'dark-mode')).toBe('on');
+      expect(await text(p, 'banner')).toBe('Welcome back, VIP');
+
+      // An admin turns dark mode off: ELS pushes the new result and the page re-renders.
+      els.changeFlag(boolFlag('dark-mode', 0, false));
+      await p.waitForFunction(
+        () => document.getElementById('dark-mode')?.textContent === 'off',
+        undefined,
+        {
+          timeout: 15_000,
+        },
+      );
+      // The VIP is removed from the banner's targets: their result changes too.
+      els.changeFlag({ ...vipBanner, targetUsers: [] });
+      await p.waitForFunction(
+        () => document.getElementById('banner')?.textContent === 'Hello',
+        undefined,
+        {
+          timeout: 15_000,
+        },
+      );
+
+      // The page's evaluations reached ELS as insight events.
+      await p.evaluate(() => (window as unknown as { vane: { flush(): void } }).vane.flush());
+      await expect
+        .poll(
+          async () =>
+            (await els.insights()).some(
+              (e) => e.kind?.$case === 'flagEvaluation' && e.kind.value.userKeyId === 'vip-user',
+            ),
+          {
+            timeout: 10_000,
+          },
+        )
+        .toBe(true);
+
+      // Reload while ELS is down: identify applies the VIP's cached results at once.
+      await els.stop();
+      try {
+        await p.reload();
+        expect(await text(p, 'dark-mode')).toBe('off');
+        expect(
+          await p.evaluate(() => (window as unknown as { vane: { state: string } }).vane.state),
+        ).toBe('initializing');
+      } finally {
+        await els.resume();
+      }
+      await p.waitForSelector('body[data-identified="yes"]', { timeout: 15_000 });
+      expect(await text(p, 'banner')).toBe('Hello');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
