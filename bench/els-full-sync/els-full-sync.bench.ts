@@ -18,6 +18,11 @@ const FLAGS = Number(process.env['BENCH_FULL_SYNC_FLAGS'] ?? 3000);
 const SEGMENTS = Math.max(1, Math.round(FLAGS / 75));
 const SDKS = Number(process.env['BENCH_FULL_SYNC_SDKS'] ?? 1000);
 
+/** An SDK without its FULL after this long counts as failed (the bench's patience, not ELS's). */
+const TIMEOUT_MS = 300_000;
+/** FeatBit's SDKs report "failed to start" after 5 s (`startWaitTime`) and keep waiting. */
+const START_WAIT_MS = 5000;
+
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 
 export async function run(): Promise<void> {
@@ -110,7 +115,7 @@ export async function run(): Promise<void> {
           protocols: protocolsFor('server'),
           frames: [syncRequest()],
           count: SDKS,
-          timeoutMs: 120_000,
+          timeoutMs: TIMEOUT_MS,
         });
         clearInterval(sampler);
         await gen.reset();
@@ -128,7 +133,8 @@ export async function run(): Promise<void> {
   }
   const base = results[0];
   console.log(
-    `\n${fmt(SDKS)} server SDKs opening and syncing at once (all launched in one tick); latency = open → FULL received:`,
+    `\n${fmt(SDKS)} server SDKs opening and syncing at once (all launched in one tick); latency = open → FULL received;` +
+      ` failed = error, close or no FULL within ${TIMEOUT_MS / 1000} s:`,
   );
   printTable(
     [
@@ -138,6 +144,7 @@ export async function run(): Promise<void> {
       'time to all synced ms',
       'p50 ms',
       'p99 ms',
+      `synced within ${START_WAIT_MS / 1000} s`,
       'server RSS growth MiB',
       'time / baseline',
     ],
@@ -150,6 +157,7 @@ export async function run(): Promise<void> {
         fmt(r.result.elapsedMs),
         fmt(s.p50),
         fmt(s.p99),
+        fmt(r.result.latenciesMs.filter((ms) => ms <= START_WAIT_MS).length),
         fmt(r.rssMb),
         base ? ratio(r.result.elapsedMs, base.result.elapsedMs) : '–',
       ];
