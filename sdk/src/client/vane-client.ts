@@ -303,7 +303,7 @@ export class VaneClient {
   /** Sends queued events (waiting up to `timeoutMs` for the ack), then closes the stream. */
   async close(timeoutMs = 5000): Promise<void> {
     if (this.#state === 'closed') return;
-    if (this.#stream.isOpen) await this.#events.drain(timeoutMs);
+    await this.#events.drain(timeoutMs); // waits for a reconnection too, up to the timeout
     this.#events.stop();
     this.#stream.stop();
     this.#setState('closed');

@@ -292,7 +292,10 @@ describe('VaneServerClient', () => {
 
   it('bounds the event queue, dropping the oldest', async () => {
     await els.stop();
-    const sdk = client({ events: { maxQueueSize: 5, flushIntervalMs: 60_000 } });
+    const sdk = client({
+      events: { maxQueueSize: 5, flushIntervalMs: 60_000 },
+      closeTimeoutMs: 100,
+    });
     for (let i = 0; i < 8; i++) sdk.track(alice, `e${i}`);
     expect(sdk.droppedEvents).toBe(3);
   });

@@ -298,7 +298,9 @@ export class VaneServerClient {
    */
   async close(): Promise<void> {
     if (this.#state === 'closed' && this.#stream === undefined) return;
-    if (this.#stream?.isOpen) await this.#events.drain(this.#options.closeTimeoutMs ?? 5000);
+    // Queued events wait for an open connection (a reconnection included), up to the timeout.
+    if (this.#stream !== undefined && this.#state !== 'closed')
+      await this.#events.drain(this.#options.closeTimeoutMs ?? 5000);
     this.#events.stop();
     clearTimeout(this.#retrySync);
     this.#stream?.stop();

@@ -56,6 +56,7 @@ export class ElsHarness {
   #port = 0;
 
   #events: EventSink | undefined;
+  #topicPrefix = '';
 
   private constructor() {
     this.source.putSecret(HARNESS_ENV.server, { envId: HARNESS_ENV.id, kind: 'server' });
@@ -63,8 +64,11 @@ export class ElsHarness {
   }
 
   /** Starts ELS on a free port; events go to `events` (default: the in-process broker). */
-  static async start(options: { events?: EventSink | 'none' } = {}): Promise<ElsHarness> {
+  static async start(
+    options: { events?: EventSink | 'none'; topicPrefix?: string } = {},
+  ): Promise<ElsHarness> {
     const h = new ElsHarness();
+    h.#topicPrefix = options.topicPrefix ?? '';
     h.#events =
       options.events === 'none' ? undefined : (options.events ?? new MemoryEventSink(h.broker));
     await h.resume();
@@ -104,7 +108,9 @@ export class ElsHarness {
       version: stored.version,
       change: { $case: 'flag', value: flagToProto(stored) },
     }).finish();
-    this.broker.publish(topicName(TOPICS.flagChanges), [{ key: HARNESS_ENV.id, value }]);
+    this.broker.publish(topicName(TOPICS.flagChanges, this.#topicPrefix), [
+      { key: HARNESS_ENV.id, value },
+    ]);
     return stored;
   }
 
@@ -118,14 +124,16 @@ export class ElsHarness {
       version,
       change: { $case: 'deleted', value: { id: flag.id, key: flag.key, version } },
     }).finish();
-    this.broker.publish(topicName(TOPICS.flagChanges), [{ key: HARNESS_ENV.id, value }]);
+    this.broker.publish(topicName(TOPICS.flagChanges, this.#topicPrefix), [
+      { key: HARNESS_ENV.id, value },
+    ]);
   }
 
   /** Every InsightEvent ELS published to the in-process broker so far. */
   async insights(): Promise<InsightEvent[]> {
     const events: InsightEvent[] = [];
     const sub = this.broker.subscribe(
-      topicName(TOPICS.insights),
+      topicName(TOPICS.insights, this.#topicPrefix),
       { groupId: `read-${randomUUID()}`, fromBeginning: true },
       (batch) => {
         for (const r of batch) events.push(InsightEvent.decode(r.value));
@@ -152,7 +160,7 @@ export class ElsHarness {
         logger: pino({ level: 'silent' }),
         ...(this.#events ? { events: this.#events } : {}),
       },
-      { port: this.#port },
+      { port: this.#port, topicPrefix: this.#topicPrefix },
     );
     this.#port = this.#els.port;
   }
