@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +23,15 @@ export function fileLimits(): { soft: string; hard: string } {
   return { soft, hard };
 }
 
+/** The TIME_WAIT count in the text of /proc/net/sockstat (NaN if absent). */
+export function parseTimeWait(sockstat: string): number {
+  const match = /^TCP:.* tw (\d+)/m.exec(sockstat);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
 /** TIME_WAIT sockets on this machine (from /proc/net/sockstat). */
 export function timeWaitCount(): number {
-  const out = execFileSync('cat', ['/proc/net/sockstat'], { encoding: 'utf8' });
-  const match = /TCP:.* tw (\d+)/.exec(out);
-  return match ? Number(match[1]) : Number.NaN;
+  return parseTimeWait(readFileSync('/proc/net/sockstat', 'utf8'));
 }
 
 /** Waits until fewer than `below` sockets are in TIME_WAIT (at most `maxMs`); returns the count. */
