@@ -129,7 +129,12 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
   const reporter = deps.events
     ? new SdkReporter(deps.events, { topicPrefix: options.topicPrefix ?? '' })
     : undefined;
-  const compat = { source: deps.source, snapshots, logger, ...(reporter ? { reporter } : {}) };
+  const compat = {
+    source: { findSecret: (secret: string) => secrets.find(secret) },
+    snapshots,
+    logger,
+    ...(reporter ? { reporter } : {}),
+  };
   const dispatcher = new FrameDispatcher(
     {
       snapshots,

@@ -41,7 +41,8 @@ export interface FeatBitHttpOptions {
 
 /** Dependencies of the HTTP endpoints. */
 export interface FeatBitHttpDeps {
-  readonly source: EnvironmentSource;
+  /** Secret lookups (ELS passes its secret cache). */
+  readonly source: Pick<EnvironmentSource, 'findSecret'>;
   readonly snapshots: SnapshotRegistry;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;

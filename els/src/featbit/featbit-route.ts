@@ -27,7 +27,8 @@ export const FEATBIT_DEFAULTS: FeatBitStreamOptions & FeatBitHttpOptions = {
 
 /** What FeatBit compatibility reads and reports through. */
 export interface FeatBitRouteDeps {
-  readonly source: EnvironmentSource;
+  /** Secret lookups (ELS passes its secret cache). */
+  readonly source: Pick<EnvironmentSource, 'findSecret'>;
   readonly snapshots: SnapshotRegistry;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;

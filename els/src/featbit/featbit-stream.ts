@@ -46,7 +46,8 @@ export interface FeatBitStreamOptions {
 
 /** Dependencies of the FeatBit stream. */
 export interface FeatBitStreamDeps {
-  readonly source: EnvironmentSource;
+  /** Secret lookups (ELS passes its secret cache). */
+  readonly source: Pick<EnvironmentSource, 'findSecret'>;
   readonly snapshots: SnapshotRegistry;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;

@@ -40,7 +40,8 @@ export interface OfrepHttpOptions {
 
 /** Dependencies of the OFREP endpoints. */
 export interface OfrepHttpDeps {
-  readonly source: EnvironmentSource;
+  /** Secret lookups (ELS passes its secret cache). */
+  readonly source: Pick<EnvironmentSource, 'findSecret'>;
   readonly snapshots: SnapshotRegistry;
   readonly events: OfrepEvents;
   readonly reporter?: SdkReporter;

@@ -25,7 +25,8 @@ export const OFREP_DEFAULTS: OfrepHttpOptions & OfrepEventsOptions = {
 
 /** What OFREP reads and reports through. */
 export interface OfrepRouteDeps {
-  readonly source: EnvironmentSource;
+  /** Secret lookups (ELS passes its secret cache). */
+  readonly source: Pick<EnvironmentSource, 'findSecret'>;
   readonly snapshots: SnapshotRegistry;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;
