@@ -44,8 +44,8 @@ async function npmStart(env: NodeJS.ProcessEnv): Promise<Started> {
   });
   children.push(child);
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   await new Promise<void>((resolvePromise, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no banner in 110 s; output:\n${output}`)),
@@ -57,7 +57,7 @@ async function npmStart(env: NodeJS.ProcessEnv): Promise<Started> {
         resolvePromise();
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`npm start exited with ${code}; output:\n${output}`));
