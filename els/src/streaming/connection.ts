@@ -32,6 +32,8 @@ export class Connection {
     readonly kind: SecretKind,
     /** The secret it authenticated with ('' when unknown: never re-checked). */
     readonly secret: string = '',
+    /** Called with the size of every frame sent (metrics). */
+    private readonly onSent?: (bytes: number) => void,
   ) {}
 
   /** Whether the socket can still take frames. */
@@ -46,7 +48,9 @@ export class Connection {
 
   /** Sends bytes already encoded as a ServerFrame (a push shared by many connections). */
   sendBytes(bytes: Uint8Array): void {
-    if (this.open) this.ws.send(bytes, { binary: true });
+    if (!this.open) return;
+    this.ws.send(bytes, { binary: true });
+    this.onSent?.(bytes.length);
   }
 
   /** Sends a StreamError frame. */

@@ -7,6 +7,10 @@ export interface ElsMetrics {
   readonly registry: Registry;
   /** Inbound frames by frame kind (`malformed`, `too_large`, `unsupported` for rejects). */
   readonly framesIn: Counter<'kind'>;
+  /** Frames sent to SDKs by connection kind (answers, pushes, errors). */
+  readonly framesOut: Counter<'kind'>;
+  /** Bytes of the frames sent, by connection kind. */
+  readonly bytesOut: Counter<'kind'>;
   /** Outbound pushes by connection kind. */
   readonly pushes: Counter<'kind'>;
   /** Time to fan one applied change out to every connection of its environment. */
@@ -48,6 +52,18 @@ export function createElsMetrics(
     framesIn: new Counter({
       name: 'vane_els_frames_in_total',
       help: 'Inbound SDK frames by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    framesOut: new Counter({
+      name: 'vane_els_frames_out_total',
+      help: 'Frames sent to SDKs by connection kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    bytesOut: new Counter({
+      name: 'vane_els_bytes_out_total',
+      help: 'Bytes of the frames sent to SDKs, by connection kind',
       labelNames: ['kind'],
       registers: [registry],
     }),

@@ -88,6 +88,17 @@ export async function startStreamServer(
   });
   let nextId = 1;
   let stopping = false;
+  // Label children bound once: a broadcast counts every frame, so no label lookup per frame.
+  const sent = {
+    server: {
+      frames: deps.metrics.framesOut.labels({ kind: 'server' }),
+      bytes: deps.metrics.bytesOut.labels({ kind: 'server' }),
+    },
+    client: {
+      frames: deps.metrics.framesOut.labels({ kind: 'client' }),
+      bytes: deps.metrics.bytesOut.labels({ kind: 'client' }),
+    },
+  };
 
   const reject = (ws: WebSocket, code: CloseCode, reason: string): void => {
     deps.metrics.rejected.inc({ code: String(code) });
@@ -128,7 +139,11 @@ export async function startStreamServer(
     if (grant.kind !== kind)
       return reject(ws, CloseCode.CLOSE_CODE_FORBIDDEN, `secret is not for kind=${kind}`);
     if (ws.readyState !== ws.OPEN) return;
-    const conn = new Connection(nextId++, ws, grant.envId, grant.kind, secret);
+    const out = sent[grant.kind];
+    const conn = new Connection(nextId++, ws, grant.envId, grant.kind, secret, (bytes) => {
+      out.frames.inc();
+      out.bytes.inc(bytes);
+    });
     deps.connections.add(conn);
     ws.on('close', () => deps.connections.remove(conn));
     ws.off('message', queue);
