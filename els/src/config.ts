@@ -34,6 +34,12 @@ export interface ElsConfig {
   readonly secretRecheckMs: number;
   /** Frame rate limits per connection and per environment. */
   readonly rateLimits: RateLimits;
+  /** FeatBit streaming: largest token clock difference accepted, in ms. */
+  readonly featbitTokenWindowMs: number;
+  /** OFREP: requests per minute per API key and caller address. */
+  readonly ofrepRateLimitPerMinute: number;
+  /** OFREP: key signing event-stream tokens (the same on every instance); unset = random. */
+  readonly ofrepStreamKey: string | undefined;
   readonly logLevel: string;
 }
 
@@ -56,6 +62,14 @@ function integer(
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function ofrepStreamKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env.ELS_OFREP_STREAM_KEY?.trim();
+  if (key === undefined || key === '') return undefined;
+  if (key.length < 16)
+    throw new ConfigError('ELS_OFREP_STREAM_KEY', 'must be at least 16 characters');
+  return key;
 }
 
 /** Reads and validates the configuration from an environment (pass `process.env`). */
@@ -144,6 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
     secretCacheMs: integer(env, 'ELS_SECRET_CACHE_MS', 10_000, 0, 3_600_000),
     secretRecheckMs: integer(env, 'ELS_SECRET_RECHECK_MS', 15_000, 100, 3_600_000),
     rateLimits,
+    featbitTokenWindowMs: integer(env, 'ELS_FEATBIT_TOKEN_WINDOW_MS', 30_000, 1000, 86_400_000),
+    ofrepRateLimitPerMinute: integer(env, 'ELS_OFREP_RATE_LIMIT', 6000, 1, 100_000_000),
+    ofrepStreamKey: ofrepStreamKey(env),
     logLevel,
   });
 }

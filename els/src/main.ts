@@ -58,6 +58,12 @@ async function main(): Promise<void> {
       secretCacheMs: config.secretCacheMs,
       secretRecheckMs: config.secretRecheckMs,
       rateLimits: config.rateLimits,
+      featbit: { tokenWindowMs: config.featbitTokenWindowMs },
+      ofrep: {
+        rateLimit: config.ofrepRateLimitPerMinute,
+        rateWindowMs: 60_000,
+        ...(config.ofrepStreamKey ? { signingKey: config.ofrepStreamKey } : {}),
+      },
     },
   );
 
