@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://localhost:6379',
       redisKeyPrefix: 'vane:els:',
       catchUpIntervalMs: 30_000,
+      consumerGroup: undefined,
       secretCacheMs: 10_000,
       rateLimits: { connectionFramesPerSecond: 50, environmentFramesPerSecond: 10_000 },
     });
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
     [{ VANE_REDIS_URL: '' }, 'VANE_REDIS_URL'],
     [{ VANE_REDIS_URL: 'http://x' }, 'VANE_REDIS_URL'],
     [{ VANE_REDIS_KEY_PREFIX: 'a b' }, 'VANE_REDIS_KEY_PREFIX'],
+    [{ ELS_CONSUMER_GROUP: 'els one' }, 'ELS_CONSUMER_GROUP'],
     [{ ELS_CONN_FRAMES_PER_SECOND: '0' }, 'ELS_CONN_FRAMES_PER_SECOND'],
     [{ ELS_ENV_FRAME_BURST: 'many' }, 'ELS_ENV_FRAME_BURST'],
     [{ ELS_CATCH_UP_INTERVAL_MS: '10' }, 'ELS_CATCH_UP_INTERVAL_MS'],

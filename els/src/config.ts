@@ -21,6 +21,11 @@ export interface ElsConfig {
   readonly redisUrl: string;
   /** Prefix of ELS's Redis keys. */
   readonly redisKeyPrefix: string;
+  /**
+   * Kafka consumer group of this instance (unique per instance: every instance must see every
+   * change); undefined: a fresh `els-<random>` per start.
+   */
+  readonly consumerGroup: string | undefined;
   readonly host: string;
   readonly port: number;
   readonly maxConnections: number;
@@ -112,6 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
       'may contain only letters, digits, ":", ".", "_" and "-"',
     );
   }
+  const consumerGroup = env.ELS_CONSUMER_GROUP?.trim() || undefined;
+  if (consumerGroup !== undefined && !/^[a-zA-Z0-9._-]{1,200}$/.test(consumerGroup)) {
+    throw new ConfigError(
+      'ELS_CONSUMER_GROUP',
+      'may contain only letters, digits, ".", "_" and "-" (at most 200)',
+    );
+  }
   const d = DEFAULT_RATE_LIMITS;
   const rateLimits: RateLimits = Object.freeze({
     connectionFramesPerSecond: integer(
@@ -149,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
     topicPrefix: prefix,
     redisUrl,
     redisKeyPrefix,
+    consumerGroup,
     host: env.ELS_HOST?.trim() || '127.0.0.1',
     port: integer(env, 'ELS_PORT', 7080, 0, 65535),
     maxConnections: integer(env, 'ELS_MAX_CONNECTIONS', 50_000, 1, 10_000_000),

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       idleTimeoutMs: config.idleTimeoutMs,
       tombstoneLimit: config.tombstoneLimit,
       catchUpIntervalMs: config.catchUpIntervalMs,
+      ...(config.consumerGroup !== undefined ? { groupId: config.consumerGroup } : {}),
       secretCacheMs: config.secretCacheMs,
       secretRecheckMs: config.secretRecheckMs,
       rateLimits: config.rateLimits,
