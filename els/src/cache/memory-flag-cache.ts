@@ -41,7 +41,7 @@ export class MemoryFlagCache implements FlagCache {
     return this.#run(() => {
       const entries = entriesOf(contents);
       this.#envs.set(envId, {
-        version: Math.max(floor, ...entries.map(entryVersion)),
+        version: entries.reduce((top, e) => Math.max(top, entryVersion(e)), floor),
         floor,
         entries: new Map(entries.map((e) => [entryField(e), e])),
       });

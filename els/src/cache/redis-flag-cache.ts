@@ -76,7 +76,7 @@ export class RedisFlagCache implements FlagCache {
   fill(envId: string, contents: EnvironmentContents, floor: number): Promise<void> {
     const k = this.#keys(envId);
     const entries = entriesOf(contents);
-    const version = Math.max(floor, ...entries.map(entryVersion));
+    const version = entries.reduce((top, e) => Math.max(top, entryVersion(e)), floor);
     return this.#guard(async () => {
       const tx = this.redis.multi().del(k.meta, k.items, k.index);
       for (let i = 0; i < entries.length; i += CHUNK) {

@@ -18,6 +18,31 @@ const load = (tombstoneLimit = 10): EnvironmentSnapshot =>
   );
 
 describe('EnvironmentSnapshot', () => {
+  it('loaded from the cache: keeps its floor and tombstones, so a PATCH from the floor carries them', () => {
+    const s = new EnvironmentSnapshot(
+      'env',
+      { flags: [sampleFlag('f1', 'one', 150)], segments: [] },
+      {
+        tombstoneLimit: 10,
+        floor: 100,
+        tombstones: [
+          { type: 'flag', id: 'f2', key: 'gone', version: 120 },
+          { type: 'segment', id: 's1', key: 'seg', version: 130 },
+          // Older than the item held for the same id: ignored.
+          { type: 'flag', id: 'f1', key: 'one', version: 90 },
+        ],
+      },
+    );
+    expect([s.floor, s.version, s.newestItemVersion]).toEqual([100, 150, 150]);
+    const patch = s.definitionsSince(100);
+    expect(patch.kind).toBe('patch');
+    expect(patch.flags.map((f) => f.key)).toEqual(['one']);
+    expect(patch.deletedFlags).toEqual([{ id: 'f2', key: 'gone', version: 120 }]);
+    expect(patch.deletedSegments).toEqual([{ id: 's1', key: 'seg', version: 130 }]);
+    expect(s.definitionsSince(125).deletedFlags).toEqual([]);
+    expect(s.contents().tombstones.map((t) => t.id)).toEqual(['f2', 's1']);
+  });
+
   it('starts at its floor, omits archived flags and patches only from the floor on', () => {
     const s = load();
     expect(s.version).toBe(100);
