@@ -118,19 +118,16 @@ export class FeatBitHttp {
       if (grant.kind !== 'server') throw new HttpFailure(403, 'a server secret is required');
       const snapshot = await this.#snapshot(grant.envId);
       const payload = serverPayload(snapshot, timestamp);
-      const etag = `W/"${snapshot.version}-${timestamp}"`;
-      if (req.headers['if-none-match'] === etag) {
-        sendEmpty(res, 304, { ...FEATBIT_CORS, etag });
-        return;
-      }
+      // No ETag: FeatBit's Node SDK replaces all its headers (the secret included) with
+      // `If-None-Match` once it holds one, so its next poll would be refused; FeatBit sends none.
       if (
         payload.eventType === 'patch' &&
         payload.featureFlags.length + payload.segments.length === 0
       ) {
-        sendEmpty(res, 200, { ...FEATBIT_CORS, etag });
+        sendEmpty(res, 200, FEATBIT_CORS);
         return;
       }
-      sendJson(res, 200, { messageType: 'data-sync', data: payload }, { ...FEATBIT_CORS, etag });
+      sendJson(res, 200, { messageType: 'data-sync', data: payload }, FEATBIT_CORS);
       return;
     }
     if (grant.kind !== 'client') throw new HttpFailure(403, 'a client secret is required');

@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FbClientBuilder, UserBuilder } from '@featbit/node-server-sdk';
+import { DataSyncModeEnum, FbClientBuilder, UserBuilder } from '@featbit/node-server-sdk';
 import type { IFbClient, IUser } from '@featbit/node-server-sdk';
 import { TOPICS, compileEnvironment, topicName } from '@vane/core';
 import type { EndUser } from '@vane/core';
@@ -100,6 +100,42 @@ describe('@featbit/node-server-sdk against ELS (in-process)', () => {
       .toMatchObject({
         kind: 'FlagNotFound',
       });
+  });
+});
+
+describe('@featbit/node-server-sdk in polling mode (server/latest-all)', () => {
+  let kit: CompatFixture;
+  let sdk: IFbClient | undefined;
+
+  beforeAll(async () => {
+    kit = await startCompatFixture();
+  });
+  afterAll(async () => {
+    await sdk?.close();
+    await kit?.stop();
+  });
+
+  it('initialises from latest-all and picks up a change on a later poll', async () => {
+    sdk = new FbClientBuilder()
+      .sdkKey(kit.serverSecret)
+      .dataSyncMode(DataSyncModeEnum.POLLING)
+      .pollingUri(kit.url)
+      .pollingInterval(200)
+      .eventsUri(kit.url)
+      .disableEvents(true)
+      .logger(silent)
+      .build();
+    await sdk.waitForInitialization();
+    const u = sdkUser({ keyId: 'poll-1', name: 'p', customizedProperties: [] });
+    expect(await sdk.boolVariation('simple', u, false)).toBe(true);
+    const simple = kit.flags.find((f) => f.key === 'simple');
+    if (!simple) throw new Error('fixture');
+    kit.publishFlag({ ...simple, isEnabled: false });
+    await expect.poll(() => sdk?.boolVariation('simple', u, true)).toBe(false);
+    // Later polls (empty patches) keep working.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    kit.publishFlag(simple);
+    await expect.poll(() => sdk?.boolVariation('simple', u, false)).toBe(true);
   });
 });
 
