@@ -651,4 +651,34 @@ describe('ELS with the admin API on real servers', () => {
     const pushed = await until(server, (f) => flagIn(f, 'checkout')?.version === version);
     expect(flagIn(pushed, 'checkout')?.isEnabled).toBe(true);
   });
+
+  it('delivers a change made while Kafka is stopped (from the store), and rejoins Kafka afterwards', async () => {
+    const kafkaCtl = (command: 'stop' | 'start'): void => {
+      execFileSync('bash', ['scripts/services.sh', command, 'kafka'], {
+        cwd: ROOT,
+        stdio: 'ignore',
+      });
+    };
+    const readyz = async (): Promise<string> =>
+      fetch(`http://127.0.0.1:${els.port}/readyz`).then(
+        (r) => r.text(),
+        () => '',
+      );
+    try {
+      kafkaCtl('stop');
+      const version = await toggle('checkout', false);
+      const pushed = await until(server, (f) => flagIn(f, 'checkout')?.version === version, 30_000);
+      expect(flagIn(pushed, 'checkout')?.isEnabled).toBe(false);
+    } finally {
+      kafkaCtl('start');
+    }
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && !(await readyz()).includes('feed: joined')) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(await readyz()).toContain('feed: joined');
+    const version = await toggle('checkout', true);
+    const pushed = await until(server, (f) => flagIn(f, 'checkout')?.version === version, 30_000);
+    expect(flagIn(pushed, 'checkout')?.isEnabled).toBe(true);
+  }, 180_000);
 });
