@@ -117,6 +117,9 @@ export class VaneClient {
   #version = 0;
   #state: ClientState = 'initializing';
   #requestId = 0;
+  #syncId = 0;
+  #syncHow: 'sync' | 'identify' = 'sync';
+  #retry: ReturnType<typeof setTimeout> | undefined;
   #waiters: [resolve: () => void, reject: (e: Error) => void][] = [];
   #failure: VaneSdkError | undefined;
 
@@ -305,6 +308,7 @@ export class VaneClient {
     if (this.#state === 'closed') return;
     await this.#events.drain(timeoutMs); // waits for a reconnection too, up to the timeout
     this.#events.stop();
+    clearTimeout(this.#retry);
     this.#stream.stop();
     this.#setState('closed');
   }
@@ -350,7 +354,13 @@ export class VaneClient {
   }
 
   #sync(how: 'sync' | 'identify'): void {
-    const body = { requestId: this.#nextId(), user: this.#user, version: this.#version };
+    clearTimeout(this.#retry);
+    this.#syncHow = how;
+    const body = {
+      requestId: (this.#syncId = this.#nextId()),
+      user: this.#user,
+      version: this.#version,
+    };
     this.#send(how === 'sync' ? { sync: body } : { identify: body });
   }
 
@@ -379,6 +389,14 @@ export class VaneClient {
       if (this.#state !== 'ready') this.#setState('ready');
       this.#events.flush();
     } else if (frame.trackAck) this.#events.ack(frame.trackAck.requestId);
+    else if (frame.error && frame.error.requestId && !frame.error.closing) {
+      // Rate limited (7), unavailable (8) or internal (9): the request may be retried.
+      const { requestId, code, retryAfterMs } = frame.error;
+      const transient = code >= 7;
+      if (requestId !== this.#syncId) this.#events.fail(requestId, transient);
+      else if (transient)
+        this.#retry = setTimeout(() => this.#sync(this.#syncHow), Math.max(retryAfterMs, 1000));
+    }
   }
 
   #changed(before: Map<string, HeldResult>, after: Map<string, HeldResult>): void {

@@ -1,6 +1,6 @@
 // The providers' events and reason mapping beyond the spec scenarios, against a real ELS.
 import { OpenFeature as ServerOpenFeature, ProviderEvents } from '@openfeature/server-sdk';
-import { OpenFeature as WebOpenFeature } from '@openfeature/web-sdk';
+import { OpenFeature as WebOpenFeature, ProviderEvents as WebEvents } from '@openfeature/web-sdk';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureFlag } from '@vane/core';
@@ -126,7 +126,7 @@ describe('VaneWebProvider', () => {
     const cached = provider.resolveBooleanEvaluation('split', true, { targetingKey: 'carol' });
     expect(cached.reason).toBe('CACHED');
     expect(cached.variant).toBe(served.variant);
-    const ready = once((h) => WebOpenFeature.getClient('web2').addHandler(ProviderEvents.Ready, h));
+    const ready = once((h) => WebOpenFeature.getClient('web2').addHandler(WebEvents.Ready, h));
     await els.resume();
     await ready;
     expect(WebOpenFeature.getClient('web2').getBooleanDetails('split', true).reason).toBe(

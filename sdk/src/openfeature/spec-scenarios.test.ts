@@ -11,7 +11,7 @@ import { IdGenerator } from '@cucumber/messages';
 import type { Pickle } from '@cucumber/messages';
 import { OpenFeature as ServerOpenFeature, ProviderEvents } from '@openfeature/server-sdk';
 import type { EvaluationContext, EvaluationDetails, JsonValue } from '@openfeature/server-sdk';
-import { OpenFeature as WebOpenFeature } from '@openfeature/web-sdk';
+import { OpenFeature as WebOpenFeature, ProviderEvents as WebEvents } from '@openfeature/web-sdk';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocketLike } from '../shared/stream-connection.js';
@@ -177,8 +177,7 @@ class World {
           ServerOpenFeature.getClient(this.domain).addHandler(ProviderEvents.Stale, () =>
             resolve(),
           );
-        else
-          WebOpenFeature.getClient(this.domain).addHandler(ProviderEvents.Stale, () => resolve());
+        else WebOpenFeature.getClient(this.domain).addHandler(WebEvents.Stale, () => resolve());
       });
       await staleEls.stop();
       await stale;

@@ -81,9 +81,11 @@ export class VaneWebProvider implements Provider {
   }
 
   /** Identifies as the new context's user; resolves when ELS answered for them. */
-  async onContextChange(_old: EvaluationContext, context: EvaluationContext): Promise<void> {
+  async onContextChange(old: EvaluationContext, context: EvaluationContext): Promise<void> {
     const user = userOfContext(context, this.#options);
     if (user === undefined || this.#client === undefined) return;
+    const before = userOfContext(old, this.#options);
+    if (JSON.stringify(before) === JSON.stringify(user)) return; // same user: nothing to fetch
     await this.#client.identify(user);
   }
 

@@ -448,8 +448,15 @@ export class VaneServerClient {
     } else if (kind?.$case === 'error') {
       const e = kind.value;
       this.#options.logger?.warn(`ELS error ${StreamErrorCode[e.code]}: ${e.message}`);
-      if (e.requestId !== 0 && e.requestId === this.#syncRequestId && !e.closing)
-        this.#retrySync = setTimeout(() => this.#sendSync(), Math.max(e.retryAfterMs, 1000));
+      const transient =
+        e.code === StreamErrorCode.STREAM_ERROR_CODE_RATE_LIMITED ||
+        e.code === StreamErrorCode.STREAM_ERROR_CODE_UNAVAILABLE ||
+        e.code === StreamErrorCode.STREAM_ERROR_CODE_INTERNAL;
+      if (e.requestId === 0 || e.closing) return;
+      if (e.requestId === this.#syncRequestId) {
+        if (transient)
+          this.#retrySync = setTimeout(() => this.#sendSync(), Math.max(e.retryAfterMs, 1000));
+      } else this.#events.fail(e.requestId, transient);
     }
   }
 

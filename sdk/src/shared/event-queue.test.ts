@@ -52,6 +52,22 @@ describe('EventQueue', () => {
     ]);
   });
 
+  it('retries a refused batch (rate limited) and drops a rejected one (invalid)', () => {
+    const sent: [number, number[]][] = [];
+    const q = queue({ open: true }, sent, { maxBatchSize: 2 });
+    [1, 2].forEach((e) => q.push(e));
+    expect(q.fail(1, true)).toBe(true);
+    q.flush();
+    expect(sent).toEqual([
+      [1, [1, 2]],
+      [2, [1, 2]],
+    ]);
+    expect(q.fail(2, false)).toBe(true);
+    expect(q.fail(2, false)).toBe(false);
+    expect(q.dropped).toBe(2);
+    expect(q.size).toBe(0);
+  });
+
   it('drops the oldest beyond maxQueueSize and counts them', () => {
     const q = queue({ open: false }, [], { maxQueueSize: 4 });
     [1, 2, 3, 4, 5, 6].forEach((e) => q.push(e));

@@ -69,6 +69,23 @@ export class EventQueue<E> {
     return had;
   }
 
+  /**
+   * ELS refused the batch `requestId`: with `retry` (rate limited, unavailable) it goes back to the
+   * front of the queue for the next flush; otherwise it is dropped and counted. Returns whether
+   * it was one of ours.
+   */
+  fail(requestId: number, retry: boolean): boolean {
+    const batch = this.#inFlight.get(requestId);
+    if (batch === undefined) return false;
+    this.#inFlight.delete(requestId);
+    if (retry) this.#queue = [...batch, ...this.#queue];
+    else {
+      this.dropped += batch.length;
+      this.#settle();
+    }
+    return true;
+  }
+
   /** The connection dropped: batches without an ack go back to the front, in order. */
   requeueInFlight(): void {
     const back = [...this.#inFlight.values()].flat();

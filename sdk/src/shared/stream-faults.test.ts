@@ -38,7 +38,7 @@ async function fakeEls(onFrame: Handler): Promise<{ url: string; connections: ()
   });
   await new Promise((r) => server.once('listening', r));
   const address = server.address();
-  if (typeof address === 'string') throw new Error('no port');
+  if (address === null || typeof address === 'string') throw new Error('no port');
   return { url: `ws://127.0.0.1:${address.port}`, connections: () => connections };
 }
 
@@ -101,6 +101,7 @@ function server(url: string, extra = {}): VaneServerClient {
     secret: 's',
     url,
     reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+    events: { enabled: false },
     ...extra,
   });
   closers.push(() => c.close());
@@ -132,6 +133,7 @@ describe('SDKs against a misbehaving server', () => {
       url: els.url,
       user: { keyId: 'me' },
       storage: null,
+      events: { enabled: false },
       createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike,
     });
     closers.push(() => sdk.close());
@@ -146,6 +148,41 @@ describe('SDKs against a misbehaving server', () => {
     const els = await fakeEls(() => undefined); // accepts, never answers
     server(els.url, { pingIntervalMs: 50 });
     await expect.poll(() => els.connections(), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+  });
+
+  it('resends a rate-limited track batch with the same event ids', async () => {
+    const batches: string[][] = [];
+    const els = await fakeEls((socket, frame) => {
+      if (frame.kind?.$case === 'sync') socket.send(definitionsFull(frame.kind.value.requestId));
+      if (frame.kind?.$case !== 'track') return;
+      const { requestId, users } = frame.kind.value;
+      batches.push(users.flatMap((u) => u.metrics.map((m) => m.eventId)));
+      const refuse = batches.length === 1;
+      socket.send(
+        ServerFrame.encode({
+          kind: refuse
+            ? {
+                $case: 'error',
+                value: {
+                  requestId,
+                  code: StreamErrorCode.STREAM_ERROR_CODE_RATE_LIMITED,
+                  message: 'slow down',
+                  retryAfterMs: 10,
+                  closing: false,
+                },
+              }
+            : { $case: 'trackAck', value: { requestId, accepted: 1, rejected: [] } },
+        }).finish(),
+      );
+    });
+    const sdk = server(els.url, { events: { flushIntervalMs: 50 } });
+    await sdk.waitForReady(5000);
+    sdk.track({ keyId: 'u' }, 'once');
+    sdk.flush();
+    await expect.poll(() => batches.length, { timeout: 5000 }).toBe(2);
+    expect(batches[1]).toEqual(batches[0]);
+    await sdk.close();
+    expect(sdk.droppedEvents).toBe(0);
   });
 
   it('retries the sync after an UNAVAILABLE answer, on the same connection', async () => {
