@@ -59,7 +59,10 @@ async function main(): Promise<void> {
       secretCacheMs: config.secretCacheMs,
       secretRecheckMs: config.secretRecheckMs,
       rateLimits: config.rateLimits,
-      featbit: { tokenWindowMs: config.featbitTokenWindowMs },
+      featbit: {
+        tokenWindowMs: config.featbitTokenWindowMs,
+        secretRecheckMs: config.secretRecheckMs,
+      },
       ofrep: {
         rateLimit: config.ofrepRateLimitPerMinute,
         rateWindowMs: 60_000,

@@ -297,6 +297,28 @@ describe('FeatBit pushes', () => {
   });
 });
 
+describe('FeatBit secret revocation', () => {
+  it('closes open connections with 4003 once their secret is revoked', async () => {
+    const revocable = await startCompatFixture({
+      secretCacheMs: 0,
+      featbit: { secretRecheckMs: 50 },
+    });
+    try {
+      const c = await Client.open(
+        `${revocable.url.replace('http', 'ws')}/streaming?type=client&token=${generateConnectionToken(revocable.clientSecret)}`,
+      );
+      c.send('data-sync', { timestamp: 0, user: { keyId: 'r' } });
+      await c.next();
+      c.send('ping', null);
+      expect(await c.next()).toEqual({ messageType: 'pong', data: {} });
+      revocable.source.removeSecret(revocable.clientSecret);
+      expect(await c.closed).toEqual({ code: 4003, reason: 'secret revoked' });
+    } finally {
+      await revocable.stop();
+    }
+  });
+});
+
 describe('FeatBit HTTP endpoints', () => {
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${kit.url}${path}`, { headers });

@@ -20,6 +20,7 @@ export const FEATBIT_DEFAULTS: FeatBitStreamOptions & FeatBitHttpOptions = {
   maxMalformedFrames: 10,
   idleTimeoutMs: 60_000,
   maxConnections: 50_000,
+  secretRecheckMs: 15_000,
   maxUserBodyBytes: 64 * 1024,
   maxTrackBodyBytes: 4 * 1024 * 1024,
   retryAfterSeconds: 5,

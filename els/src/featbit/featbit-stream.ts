@@ -41,6 +41,8 @@ export interface FeatBitStreamOptions {
   /** A connection silent for this long is closed with 1001 (the SDKs ping every 18 s). */
   readonly idleTimeoutMs: number;
   readonly maxConnections: number;
+  /** Period of the re-check of open connections' secrets (revoked: close 4003). */
+  readonly secretRecheckMs: number;
   readonly now?: () => number;
 }
 
@@ -55,6 +57,7 @@ export interface FeatBitStreamDeps {
 
 interface FeatBitConnection {
   readonly ws: WebSocket;
+  readonly secret: string;
   readonly envId: string;
   readonly kind: SecretKind;
   user?: EndUser;
@@ -73,6 +76,7 @@ export class FeatBitStream {
   readonly #now: () => number;
   readonly #unsubscribe: () => void;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #recheck: NodeJS.Timeout;
   #stopping = false;
 
   constructor(
@@ -97,6 +101,24 @@ export class FeatBitStream {
       Math.max(50, Math.floor(options.idleTimeoutMs / 4)),
     );
     this.#sweeper.unref();
+    this.#recheck = setInterval(() => void this.#recheckSecrets(), options.secretRecheckMs);
+    this.#recheck.unref();
+  }
+
+  // Closes the connections whose secret no longer grants their environment and kind.
+  async #recheckSecrets(): Promise<void> {
+    for (const conns of [...this.#byEnv.values()]) {
+      for (const conn of [...conns]) {
+        try {
+          const grant = await this.deps.source.findSecret(conn.secret);
+          if (grant === undefined || grant.envId !== conn.envId || grant.kind !== conn.kind) {
+            conn.ws.close(CLOSE_PERMANENT, 'secret revoked');
+          }
+        } catch {
+          // The store is unavailable: keep serving, check again next time.
+        }
+      }
+    }
   }
 
   /** Open FeatBit connections. */
@@ -122,6 +144,7 @@ export class FeatBitStream {
   async stop(): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#sweeper);
+    clearInterval(this.#recheck);
     this.#unsubscribe();
     const closed = [...this.#wss.clients].map(
       (ws) =>
@@ -164,9 +187,11 @@ export class FeatBitStream {
       return refuse(CLOSE_TRY_LATER, 'connection limit reached');
     }
     let grant;
+    let secret = '';
     try {
-      for (const secret of parsed.token.secrets) {
-        grant = await this.deps.source.findSecret(secret);
+      for (const candidate of parsed.token.secrets) {
+        grant = await this.deps.source.findSecret(candidate);
+        secret = candidate;
         if (grant !== undefined) break;
       }
     } catch (error) {
@@ -178,6 +203,7 @@ export class FeatBitStream {
     if (ws.readyState !== ws.OPEN) return;
     const conn: FeatBitConnection = {
       ws,
+      secret,
       envId: grant.envId,
       kind: grant.kind,
       synced: false,
