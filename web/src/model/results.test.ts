@@ -55,7 +55,13 @@ describe('resultRows', () => {
       (id) => id.toUpperCase(),
     );
     expect(rows.map((r) => r.name)).toEqual(['A', 'B', 'C']);
-    expect(rows[1]).toMatchObject({ winner: true, lift: 0.2, ciLower: 0.05, chanceToBeat: 0.97 });
+    expect(rows[1]).toMatchObject({
+      winner: true,
+      lift: 0.2,
+      ciLower: 0.05,
+      chanceToBeat: 0.97,
+      invalid: undefined,
+    });
     expect(rows[2]).toMatchObject({ lift: undefined, invalid: 'Too few users so far. (3 < 50)' });
   });
 });

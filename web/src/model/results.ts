@@ -40,7 +40,8 @@ export function resultRows(
   return [...r.variations]
     .sort((a, b) => Number(b.isBaseline) - Number(a.isBaseline))
     .map((v) => {
-      const invalid = INVALID[v.invalidReason] ?? INVALID[InvalidReason.UNRECOGNIZED];
+      const invalid =
+        v.invalidReason in INVALID ? INVALID[v.invalidReason] : INVALID[InvalidReason.UNRECOGNIZED];
       const stats = !v.isBaseline && v.invalidReason === InvalidReason.INVALID_REASON_UNSPECIFIED;
       return {
         id: v.variationId,

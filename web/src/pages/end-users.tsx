@@ -73,6 +73,9 @@ export function EndUsersPage() {
           </tbody>
         </table>
       )}
+      {users.data?.page?.nextPageToken && (
+        <p className="muted">Showing the first 100 users; refine the search to find others.</p>
+      )}
     </section>
   );
 }

@@ -172,16 +172,17 @@ function Results(props: {
       )}
       {winner ? (
         <div className="winner" role="status">
-          🏆 <strong>{winner.name}</strong> is the winner.
+          ★ <strong>{winner.name}</strong> is the winner.
         </div>
       ) : (
         rows.length > 0 && <div className="muted">No winner yet.</div>
       )}
-      {rows.length === 0 ? (
+      {r.exposedUsers === 0 && (
         <div className="empty">
           No exposures yet. Results appear once SDKs evaluate the flag and send events.
         </div>
-      ) : (
+      )}
+      {rows.length > 0 && (
         <>
           <div className="variation-cards">
             {rows.map((row, i) => (
