@@ -13,7 +13,13 @@ import { EndUserSeen } from '@vane/gen/node/vane/events/v1/end_users';
 import { InsightEvent } from '@vane/gen/node/vane/events/v1/insights';
 import { testServers, uniqueTestName } from '@vane/scripts/rig';
 import { KafkaEventSink } from '../outbound/kafka-event-sink.js';
-import { betaSegment, compatUsers, startCompatFixture } from './testing/compat-fixture.js';
+import {
+  COMPAT_ENV,
+  betaSegment,
+  compatUsers,
+  nextVersion,
+  startCompatFixture,
+} from './testing/compat-fixture.js';
 import type { CompatFixture } from './testing/compat-fixture.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -100,6 +106,32 @@ describe('@featbit/node-server-sdk against ELS (in-process)', () => {
       .toMatchObject({
         kind: 'FlagNotFound',
       });
+  });
+});
+
+describe('@featbit/node-server-sdk across an ELS restart', () => {
+  let kit: CompatFixture;
+  let sdk: IFbClient | undefined;
+
+  beforeAll(async () => {
+    kit = await startCompatFixture();
+  });
+  afterAll(async () => {
+    await sdk?.close();
+    await kit?.stop();
+  });
+
+  it('reconnects and gets the change saved while ELS was down', async () => {
+    sdk = await startSdk(kit);
+    const u = sdkUser({ keyId: 'restart-1', name: 'r', customizedProperties: [] });
+    expect(await sdk.boolVariation('simple', u, false)).toBe(true);
+    await kit.stopEls();
+    // The api-server saves the change (and publishes it) while no ELS runs.
+    const simple = kit.flags.find((f) => f.key === 'simple');
+    if (!simple) throw new Error('fixture');
+    kit.source.putFlag(COMPAT_ENV, { ...simple, isEnabled: false, version: nextVersion() });
+    await kit.startAgain();
+    await expect.poll(() => sdk?.boolVariation('simple', u, true), { timeout: 15_000 }).toBe(false);
   });
 });
 

@@ -206,6 +206,9 @@ export function compatUsers(n: number): EndUser[] {
 /** A running ELS with the kit's environment. */
 export interface CompatFixture {
   readonly els: RunningEls;
+  /** Stops ELS (SDKs see 1001); `startAgain` starts a new one on the same port and source. */
+  stopEls(): Promise<void>;
+  startAgain(): Promise<void>;
   readonly url: string;
   readonly source: MemoryEnvironmentSource;
   readonly broker: MemoryBroker;
@@ -239,15 +242,20 @@ export async function startCompatFixture(
   for (const f of flags) source.putFlag(COMPAT_ENV, f);
   source.putSegment(COMPAT_ENV, betaSegment(nextVersion()));
   const broker = new MemoryBroker();
-  const els = await startEls(
-    {
-      source,
-      feed: new MemoryChangeFeed(broker),
-      logger: pino({ level: process.env.VANE_TEST_LOG ?? 'silent' }),
-      events: events ?? new MemoryEventSink(broker),
-    },
-    { port: 0, ...options },
-  );
+  const sink = events ?? new MemoryEventSink(broker);
+  const start = (port: number) =>
+    startEls(
+      {
+        source,
+        feed: new MemoryChangeFeed(broker),
+        logger: pino({ level: process.env.VANE_TEST_LOG ?? 'silent' }),
+        events: sink,
+      },
+      { ...options, port },
+    );
+  let els = await start(0);
+  const port = els.port;
+  let running = true;
   const insights: InsightEvent[] = [];
   const endUsers: EndUserSeen[] = [];
   const subs = [
@@ -269,8 +277,18 @@ export async function startCompatFixture(
     ),
   ];
   return {
-    els,
-    url: `http://127.0.0.1:${els.port}`,
+    get els() {
+      return els;
+    },
+    url: `http://127.0.0.1:${port}`,
+    stopEls: async () => {
+      running = false;
+      await els.stop();
+    },
+    startAgain: async () => {
+      els = await start(port);
+      running = true;
+    },
     source,
     broker,
     serverSecret,
@@ -305,7 +323,7 @@ export async function startCompatFixture(
     insights: () => insights,
     endUsers: () => endUsers,
     stop: async () => {
-      await els.stop();
+      if (running) await els.stop();
       await Promise.all(subs.map((s) => s.close()));
     },
   };
