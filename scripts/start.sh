@@ -9,4 +9,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 echo "Building…"
 npx tsc -b embedded
+# The admin UI (web/dist, served by the edge at /) is rebuilt when its sources changed.
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts gen/src/web -newer web/dist/index.html -print -quit)" ]; then
+  echo "Building the admin UI…"
+  npm run build --workspace web --silent
+fi
 exec node embedded/dist/main.js "$@"
