@@ -121,6 +121,8 @@ async function startInstance(
       catchUpIntervalMs: options.catchUpIntervalMs ?? 1000,
       secretCacheMs: 200,
       secretRecheckMs: 300,
+      // The test SDKs send no pings: longer than the whole file, so none is closed as idle.
+      idleTimeoutMs: 600_000,
     },
   );
   instances.push(instance);

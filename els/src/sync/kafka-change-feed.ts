@@ -32,7 +32,6 @@ export class KafkaChangeFeed implements ChangeFeed {
       observer.onStatus?.(true);
     });
     const lost = (): void => observer.onStatus?.(false);
-    consumer.on(consumer.events.CRASH, lost);
     consumer.on(consumer.events.DISCONNECT, lost);
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       observer.onLag?.(payload.topic, payload.partition, Number(payload.offsetLag));
@@ -55,7 +54,7 @@ export class KafkaChangeFeed implements ChangeFeed {
         },
       });
     };
-    const started = (async () => {
+    const loop = async (): Promise<void> => {
       for (let attempt = 1; !closed; attempt += 1) {
         try {
           await run();
@@ -66,7 +65,18 @@ export class KafkaChangeFeed implements ChangeFeed {
           await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** attempt)));
         }
       }
-    })();
+    };
+    let started = loop();
+    // kafkajs restarts the consumer after retriable crashes; after any other, start it again here.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      lost();
+      if (payload.restart || closed) return;
+      log.warn({ err: payload.error }, 'change consumer stopped after a crash; starting it again');
+      started = started.then(async () => {
+        await consumer.disconnect().catch(() => undefined);
+        await loop();
+      });
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
