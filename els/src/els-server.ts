@@ -133,6 +133,7 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
     source: { findSecret: (secret: string) => secrets.find(secret) },
     snapshots,
     logger,
+    registry: metrics.registry,
     ...(reporter ? { reporter } : {}),
   };
   const dispatcher = new FrameDispatcher(

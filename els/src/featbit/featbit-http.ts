@@ -9,6 +9,7 @@ import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { userFromFeatBit } from './featbit-json.js';
 import { clientPayload, serverPayload } from './featbit-payloads.js';
 import { reportInsights } from './featbit-insights.js';
+import type { FeatBitMetrics } from './featbit-metrics.js';
 import { BodyError, readJsonBody, sendEmpty, sendJson } from './http-json.js';
 
 /** Paths served here. */
@@ -46,6 +47,7 @@ export interface FeatBitHttpDeps {
   readonly snapshots: SnapshotRegistry;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;
+  readonly metrics?: FeatBitMetrics;
 }
 
 class HttpFailure extends Error {
@@ -72,6 +74,10 @@ export class FeatBitHttp {
   /** Takes requests for FeatBit's paths. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
     if (!PATHS.has(url.pathname)) return false;
+    const endpoint = url.pathname.slice('/api/public/'.length);
+    res.on('finish', () =>
+      this.deps.metrics?.requests.inc({ endpoint, status: String(res.statusCode) }),
+    );
     if (req.method === 'OPTIONS') {
       sendEmpty(res, 204, FEATBIT_CORS);
       return true;

@@ -463,3 +463,18 @@ describe('FeatBit HTTP endpoints', () => {
     expect(pre.headers.get('access-control-allow-headers')).toContain('Authorization');
   });
 });
+
+describe('FeatBit metrics', () => {
+  it('exposes connections, closes by code, syncs and HTTP requests on /metrics', async () => {
+    const c = await open('server', kit.serverSecret);
+    c.send('data-sync', { timestamp: 0 });
+    await c.next();
+    const text = await (await fetch(`${kit.url}/metrics`)).text();
+    expect(Number(/^vane_els_featbit_connections (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^vane_els_featbit_closed_total\{code="4003"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^vane_els_featbit_syncs_total\{type="server",event="full"\} [1-9]\d*$/m);
+    expect(text).toMatch(
+      /^vane_els_featbit_http_requests_total\{endpoint="insight\/track",status="200"\} [1-9]\d*$/m,
+    );
+  });
+});

@@ -1,12 +1,14 @@
 // FeatBit compatibility as one `StreamRoute` of ELS's server: the `/streaming` WebSocket and the
 // SDK HTTP endpoints.
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { EnvironmentSource } from '../environments/environment-source.js';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
 import type { StreamRoute } from '../streaming/stream-server.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { FeatBitHttp } from './featbit-http.js';
 import type { FeatBitHttpOptions } from './featbit-http.js';
+import { createFeatBitMetrics } from './featbit-metrics.js';
 import { FeatBitStream } from './featbit-stream.js';
 import type { FeatBitStreamOptions } from './featbit-stream.js';
 
@@ -33,6 +35,8 @@ export interface FeatBitRouteDeps {
   readonly snapshots: SnapshotRegistry;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;
+  /** ELS's Prometheus registry (a private one if absent). */
+  readonly registry?: Registry;
 }
 
 /** The FeatBit route: WebSocket upgrades on `/streaming`, HTTP on `/api/public/...`. */
@@ -41,8 +45,10 @@ export function createFeatBitRoute(
   options: FeatBitOptions = {},
 ): StreamRoute {
   const settings = { ...FEATBIT_DEFAULTS, ...options };
-  const stream = new FeatBitStream(deps, settings);
-  const http = new FeatBitHttp(deps, settings);
+  // The gauge reads the stream lazily, on scrape.
+  const metrics = createFeatBitMetrics(() => stream.size, deps.registry);
+  const stream = new FeatBitStream({ ...deps, metrics }, settings);
+  const http = new FeatBitHttp({ ...deps, metrics }, settings);
   return {
     http: (req, res, url) => http.handle(req, res, url),
     upgrade: (req, socket, head, url) => stream.upgrade(req, socket, head, url),

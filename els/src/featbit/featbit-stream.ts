@@ -16,6 +16,7 @@ import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { clientFlagToFeatBit, removedClientFlag, userFromFeatBit } from './featbit-json.js';
 import type { FeatBitClientFlag } from './featbit-json.js';
 import { clientPayload, serverPayload, serverPush } from './featbit-payloads.js';
+import type { FeatBitMetrics } from './featbit-metrics.js';
 import { parseConnectionToken } from './featbit-token.js';
 
 /** FeatBit's close code for permanent errors: the SDKs never reconnect after it. */
@@ -53,6 +54,7 @@ export interface FeatBitStreamDeps {
   readonly snapshots: SnapshotRegistry;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;
+  readonly metrics?: FeatBitMetrics;
 }
 
 interface FeatBitConnection {
@@ -95,7 +97,7 @@ export class FeatBitStream {
       () => {
         const cutoff = Date.now() - options.idleTimeoutMs;
         for (const conns of this.#byEnv.values()) {
-          for (const c of conns) if (c.lastSeen < cutoff) c.ws.close(CLOSE_GOING_AWAY, 'idle');
+          for (const c of conns) if (c.lastSeen < cutoff) this.#close(c, CLOSE_GOING_AWAY, 'idle');
         }
       },
       Math.max(50, Math.floor(options.idleTimeoutMs / 4)),
@@ -112,7 +114,7 @@ export class FeatBitStream {
         try {
           const grant = await this.deps.source.findSecret(conn.secret);
           if (grant === undefined || grant.envId !== conn.envId || grant.kind !== conn.kind) {
-            conn.ws.close(CLOSE_PERMANENT, 'secret revoked');
+            this.#close(conn, CLOSE_PERMANENT, 'secret revoked');
           }
         } catch {
           // The store is unavailable: keep serving, check again next time.
@@ -161,6 +163,11 @@ export class FeatBitStream {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
+  #close(conn: FeatBitConnection, code: number, reason: string): void {
+    this.deps.metrics?.closed.inc({ code: String(code) });
+    conn.ws.close(code, reason);
+  }
+
   async #accept(ws: WebSocket, url: URL): Promise<void> {
     const queued: RawData[] = [];
     const queue = (data: RawData): void => void queued.push(data);
@@ -168,6 +175,7 @@ export class FeatBitStream {
     ws.on('error', (error) => this.#log.debug({ err: error }, 'socket error'));
     const refuse = (code: number, reason: string): void => {
       this.#log.debug({ code, reason }, 'FeatBit connection refused');
+      this.deps.metrics?.closed.inc({ code: String(code) });
       ws.close(code, reason);
     };
     const type = url.searchParams.get('type');
@@ -224,7 +232,7 @@ export class FeatBitStream {
       chain = chain.then(() =>
         this.#onFrame(conn, data, isBinary).catch((error: unknown) => {
           this.#log.error({ err: error }, 'FeatBit frame failed');
-          conn.ws.close(CLOSE_TRANSIENT, 'internal error');
+          this.#close(conn, CLOSE_TRANSIENT, 'internal error');
         }),
       );
     };
@@ -238,7 +246,7 @@ export class FeatBitStream {
     if (message === undefined) {
       conn.malformed++;
       if (conn.malformed > this.options.maxMalformedFrames) {
-        conn.ws.close(CLOSE_PERMANENT, 'too many malformed frames');
+        this.#close(conn, CLOSE_PERMANENT, 'too many malformed frames');
       }
       return;
     }
@@ -263,7 +271,7 @@ export class FeatBitStream {
     if (conn.kind === 'client') {
       const parsed = userFromFeatBit(body.user);
       if (typeof parsed === 'string') {
-        conn.ws.close(CLOSE_PERMANENT, `invalid data-sync: ${parsed}`.slice(0, 120));
+        this.#close(conn, CLOSE_PERMANENT, `invalid data-sync: ${parsed}`.slice(0, 120));
         return;
       }
       user = parsed;
@@ -273,11 +281,13 @@ export class FeatBitStream {
       snapshot = await this.deps.snapshots.get(conn.envId);
     } catch (error) {
       this.#log.warn({ err: error, envId: conn.envId }, 'environment unavailable');
-      conn.ws.close(CLOSE_TRANSIENT, 'flag store unavailable');
+      this.#close(conn, CLOSE_TRANSIENT, 'flag store unavailable');
       return;
     }
     if (user === undefined) {
-      send(conn, 'data-sync', serverPayload(snapshot, timestamp));
+      const payload = serverPayload(snapshot, timestamp);
+      send(conn, 'data-sync', payload);
+      this.deps.metrics?.syncs.inc({ type: 'server', event: payload.eventType });
     } else {
       conn.user = user;
       const evaluated = clientPayload(snapshot, user, timestamp);
@@ -285,6 +295,7 @@ export class FeatBitStream {
       for (const [key, sig] of evaluated.signatures) conn.results.set(key, sig);
       for (const key of evaluated.removed) conn.results.delete(key);
       send(conn, 'data-sync', evaluated.payload);
+      this.deps.metrics?.syncs.inc({ type: 'client', event: evaluated.payload.eventType });
       this.deps.reporter?.userSeen(conn.envId, endUserToProto(user));
     }
     conn.synced = true;
@@ -295,12 +306,15 @@ export class FeatBitStream {
     const snapshot = this.deps.snapshots.peek(change.envId);
     if (conns === undefined || snapshot === undefined) return;
     let serverFrame: string | undefined;
+    let serverPayloadOf: ReturnType<typeof serverPush> | undefined;
     for (const conn of conns) {
       if (!conn.synced) continue;
       try {
         if (conn.kind === 'server') {
-          serverFrame ??= frame('data-sync', serverPush(change, snapshot));
+          serverPayloadOf ??= serverPush(change, snapshot);
+          serverFrame ??= frame('data-sync', serverPayloadOf);
           sendText(conn, serverFrame);
+          this.deps.metrics?.syncs.inc({ type: 'server', event: serverPayloadOf.eventType });
         } else {
           this.#pushToClient(conn, change);
         }
@@ -333,6 +347,7 @@ export class FeatBitStream {
     }
     if (flags.length === 0) return;
     send(conn, 'data-sync', { eventType: 'patch', userKeyId: user.keyId, featureFlags: flags });
+    this.deps.metrics?.syncs.inc({ type: 'client', event: 'patch' });
   }
 }
 

@@ -240,3 +240,18 @@ describe('OFREP limits and events', () => {
     req.destroy();
   });
 });
+
+describe('OFREP metrics', () => {
+  it('counts requests by endpoint and status', async () => {
+    await ofrep('/ofrep/v1/evaluate/flags/simple', ctx('m'));
+    await ofrep('/ofrep/v1/evaluate/flags/nope', ctx('m'));
+    await expect
+      .poll(async () => (await fetch(`${kit.url}/metrics`)).text())
+      .toMatch(/^vane_els_ofrep_requests_total\{endpoint="single",status="404"\} [1-9]\d*$/m);
+    const text = await (await fetch(`${kit.url}/metrics`)).text();
+    expect(text).toMatch(
+      /^vane_els_ofrep_requests_total\{endpoint="single",status="200"\} [1-9]\d*$/m,
+    );
+    expect(text).toMatch(/^vane_els_ofrep_streams \d+$/m);
+  });
+});

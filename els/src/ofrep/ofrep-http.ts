@@ -20,6 +20,7 @@ import { contextToUser, toOfrep } from './ofrep-mapping.js';
 import type { OfrepFailure, OfrepSuccess } from './ofrep-mapping.js';
 import { OFREP_EVENTS_PATH } from './ofrep-events.js';
 import type { OfrepEvents } from './ofrep-events.js';
+import type { OfrepMetrics } from './ofrep-metrics.js';
 import { FixedWindowLimiter } from './rate-limiter.js';
 
 /** The bulk path; single flags are below it. */
@@ -46,6 +47,7 @@ export interface OfrepHttpDeps {
   readonly events: OfrepEvents;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;
+  readonly metrics?: OfrepMetrics;
 }
 
 class OfrepError extends Error {
@@ -91,6 +93,18 @@ export class OfrepHttp {
   /** Takes requests under `/ofrep/`. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
     if (!url.pathname.startsWith('/ofrep/')) return false;
+    const endpoint =
+      url.pathname === OFREP_EVENTS_PATH
+        ? 'events'
+        : url.pathname === OFREP_FLAGS_PATH
+          ? 'bulk'
+          : url.pathname.startsWith(`${OFREP_FLAGS_PATH}/`)
+            ? 'single'
+            : 'other';
+    // Event streams are counted when they end.
+    res.on('close', () =>
+      this.deps.metrics?.requests.inc({ endpoint, status: String(res.statusCode) }),
+    );
     const cors = ofrepCors(req);
     if (req.method === 'OPTIONS') {
       sendEmpty(res, 204, cors);

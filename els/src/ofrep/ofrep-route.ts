@@ -1,5 +1,6 @@
 // OFREP as one `StreamRoute` of ELS's server: the evaluation endpoints and the SSE stream.
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { EnvironmentSource } from '../environments/environment-source.js';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
 import type { StreamRoute } from '../streaming/stream-server.js';
@@ -7,6 +8,7 @@ import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { OfrepEvents } from './ofrep-events.js';
 import type { OfrepEventsOptions } from './ofrep-events.js';
 import { OfrepHttp } from './ofrep-http.js';
+import { createOfrepMetrics } from './ofrep-metrics.js';
 import type { OfrepHttpOptions } from './ofrep-http.js';
 
 /** Settings of OFREP (all optional; see `OFREP_DEFAULTS`). */
@@ -30,13 +32,16 @@ export interface OfrepRouteDeps {
   readonly snapshots: SnapshotRegistry;
   readonly reporter?: SdkReporter;
   readonly logger: Logger;
+  /** ELS's Prometheus registry (a private one if absent). */
+  readonly registry?: Registry;
 }
 
 /** The OFREP route: every request under `/ofrep/`. */
 export function createOfrepRoute(deps: OfrepRouteDeps, options: OfrepOptions = {}): StreamRoute {
   const settings = { ...OFREP_DEFAULTS, ...options };
   const events = new OfrepEvents(deps.snapshots, settings, deps.logger);
-  const http = new OfrepHttp({ ...deps, events }, settings);
+  const metrics = createOfrepMetrics(() => events.size, deps.registry);
+  const http = new OfrepHttp({ ...deps, events, metrics }, settings);
   return {
     http: (req, res, url) => http.handle(req, res, url),
     stop: () => {
