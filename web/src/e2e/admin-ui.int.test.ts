@@ -233,6 +233,17 @@ describe('admin UI in Chromium', () => {
       [2, 'beta rollout'],
       [1, ''],
     ]);
+
+    // The history tab lists the revisions; each opens its diff to the one before.
+    await page.goto(`${vane.urls.edge}/#/flags/new-checkout/history`);
+    const revision2 = page.getByRole('button', { name: /Revision 2 · update .*beta rollout/ });
+    await revision2.click();
+    await page.locator('.revisions .diff .added').first().waitFor();
+    expect(await page.locator('.revisions .diff .added').allInnerTexts()).toContainEqual(
+      expect.stringContaining('then On 30 %, Off 70 %'),
+    );
+    await page.getByRole('cell', { name: 'toggle (revision 3)' }).waitFor();
+    await shot('flag-history');
   });
 
   it('shows a conflict when someone else saved first, and reloads their version', async () => {
@@ -279,6 +290,12 @@ describe('admin UI in Chromium', () => {
       'ann',
     );
     await shot('segment');
+    await page.getByLabel('Always included').fill('carol');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Revision 2').waitFor();
+    const { segment } = await api.segments.getSegment({ envId: env.id, key: 'beta-users' });
+    expect(segment!.included).toEqual(['ann', 'bob', 'carol']);
   });
 
   it('creates a metric and an experiment, starts it, and shows results after events are sent', async () => {
@@ -434,15 +451,38 @@ describe('admin UI in Chromium', () => {
     await shot('end-user');
   });
 
+  it('creates an access token that is shown once and works', async () => {
+    await page.goto(`${vane.urls.edge}/#/tokens`);
+    await page.getByRole('button', { name: 'New token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New access token' });
+    await dialog.getByLabel('Name').fill('Read-only dashboard');
+    await dialog.getByLabel('Role').selectOption({ label: 'Viewer (read only)' });
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const token = await page.locator('pre.token').innerText();
+    expect(token).toMatch(/^vane_/);
+    const viewer = createApi(vane.urls.edge, token);
+    const { projects } = await viewer.projects.listProjects({
+      page: { pageSize: 10, pageToken: '' },
+      query: '',
+    });
+    expect(projects.map((p) => p.key)).toEqual(['shop']);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('cell', { name: 'Read-only dashboard' }).waitFor();
+    await shot('access-tokens');
+  });
+
   it('copies and rotates an SDK key', async () => {
     await page.goto(`${vane.urls.edge}/#/keys`);
     const before = secret(SecretKind.SECRET_KIND_SERVER);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: vane.urls.edge,
+    });
+    const row = page.getByRole('row', { name: /server/ }).first();
+    await row.getByRole('button', { name: 'Copy' }).click();
+    await row.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(before);
     page.once('dialog', (d) => void d.accept());
-    await page
-      .getByRole('row', { name: /server/ })
-      .first()
-      .getByRole('button', { name: 'Rotate' })
-      .click();
+    await row.getByRole('button', { name: 'Rotate' }).click();
     await expect
       .poll(async () => {
         const { environment } = await api.environments.getEnvironment({ id: env.id });

@@ -15,6 +15,7 @@ import {
   newId,
   useAction,
 } from '../ui/components.js';
+import { describeRollout } from '../model/rollout.js';
 import { href, navigate } from '../ui/router.js';
 import { useSession } from '../ui/session.js';
 import { useLoad } from '../ui/use-load.js';
@@ -190,8 +191,8 @@ function FlagRow({ flag, onChanged }: { flag: FeatureFlag; onChanged: () => void
       </td>
       <td>
         {current.isEnabled
-          ? `${current.rules.length} rule${current.rules.length === 1 ? '' : 's'}, default ${variation(current.fallthrough?.variations[0]?.variationId ?? '')}`
-          : `off: ${variation(current.disabledVariationId)}`}
+          ? `${current.rules.length} rule${current.rules.length === 1 ? '' : 's'}; otherwise ${describeRollout(current.fallthrough?.variations ?? [], current.variations)}`
+          : `off: serves ${variation(current.disabledVariationId)}`}
       </td>
       <td className="muted">{current.updatedAt?.toLocaleString()}</td>
     </tr>

@@ -1,6 +1,6 @@
 // The signed-in frame: project and environment pickers, the navigation, and the routed page.
 // With no project or environment yet it offers to create them.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Api } from '../api/client.js';
 import { Status } from 'nice-grpc-web';
 import { ApiError } from '../api/errors.js';
@@ -61,10 +61,12 @@ export function Shell({ api, signOut }: { api: Api; signOut: () => void }) {
     [api, project, env, envs.reload, signOut],
   );
 
-  if (projects.error instanceof ApiError && projects.error.code === Status.UNAUTHENTICATED) {
-    signOut();
-    return null;
-  }
+  const tokenRejected =
+    projects.error instanceof ApiError && projects.error.code === Status.UNAUTHENTICATED;
+  useEffect(() => {
+    // The token stopped working (revoked or expired): back to the sign-in page.
+    if (tokenRejected) signOut();
+  }, [tokenRejected, signOut]);
   return (
     <div className="shell">
       <header className="topbar">
