@@ -51,15 +51,49 @@ export function checkCompose(
     return problems;
   }
   const services = (doc as { services?: Record<string, ServiceDef> }).services ?? {};
+  const declaredVolumes = new Set(
+    Object.keys((doc as { volumes?: Record<string, unknown> }).volumes ?? {}),
+  );
   for (const [name, svc] of Object.entries(services)) {
+    // What the schema cannot see but `docker compose up` refuses or gets wrong: a dependency on a
+    // service that does not exist, a wait for health on a service without a health check, and a
+    // named volume that is not declared.
+    const dependsOn: Record<string, { condition?: string }> = Array.isArray(svc.depends_on)
+      ? Object.fromEntries(svc.depends_on.map((d) => [d, {}]))
+      : (svc.depends_on ?? {});
+    for (const [dep, spec] of Object.entries(dependsOn)) {
+      const target = services[dep];
+      if (!target) {
+        problems.push(`services.${name}.depends_on: no service named ${dep}`);
+      } else if (spec.condition === 'service_healthy' && !target.healthcheck) {
+        problems.push(
+          `services.${name}.depends_on.${dep}: waits for service_healthy but ${dep} has no healthcheck`,
+        );
+      }
+    }
+    for (const volume of svc.volumes ?? []) {
+      const source = typeof volume === 'string' ? volume.split(':')[0] : undefined;
+      if (source && /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source) && !declaredVolumes.has(source)) {
+        problems.push(
+          `services.${name}.volumes: named volume ${source} is not declared under volumes`,
+        );
+      }
+    }
     if (svc.build && typeof svc.build === 'object') {
       const dockerfile = resolve(
         baseDir,
         svc.build.context ?? '.',
         svc.build.dockerfile ?? 'Dockerfile',
       );
-      if (!existsSync(dockerfile))
+      if (!existsSync(dockerfile)) {
         problems.push(`services.${name}.build: no Dockerfile at ${dockerfile}`);
+      } else {
+        const user = finalStageUser(readFileSync(dockerfile, 'utf8'));
+        if (user === undefined || /^(root|0)(:|$)/.test(user))
+          problems.push(
+            `services.${name}.build: the final stage of ${dockerfile} must switch to a non-root USER`,
+          );
+      }
     }
     for (const volume of svc.volumes ?? []) {
       const source = typeof volume === 'string' ? volume.split(':')[0] : undefined;
@@ -71,9 +105,22 @@ export function checkCompose(
   return problems;
 }
 
+/** The USER in force at the end of a Dockerfile's last stage, or undefined (root). */
+export function finalStageUser(dockerfile: string): string | undefined {
+  let user: string | undefined;
+  for (const line of dockerfile.split('\n')) {
+    const instruction = /^\s*(FROM|USER)\s+(\S+)/i.exec(line);
+    if (!instruction) continue;
+    user = instruction[1]!.toUpperCase() === 'FROM' ? undefined : instruction[2];
+  }
+  return user;
+}
+
 interface ServiceDef {
   build?: { context?: string; dockerfile?: string } | string;
   volumes?: (string | object)[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: object;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
