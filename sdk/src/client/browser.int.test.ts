@@ -69,10 +69,22 @@ beforeAll(async () => {
   els = await ElsHarness.start();
   els.seed(boolFlag('dark-mode', els.nextVersion()));
   els.seed({ ...vipBanner, version: els.nextVersion() });
+  els.seed(boolFlag('esm-flag', els.nextVersion()));
   const bundle = await bundleBrowserSdk('iife');
+  const esm = await bundleBrowserSdk('esm');
   const html = page(els.url);
+  const esmHtml = `<!doctype html><html><body><p id="dark-mode">?</p><script type="module">
+    import { VaneClient } from '/vane-client.mjs';
+    const client = new VaneClient({ secret: ${JSON.stringify(HARNESS_ENV.client)}, url: ${JSON.stringify(els.url)}, user: { keyId: 'esm-user' }, storage: null });
+    await client.waitForReady(10000);
+    document.getElementById('dark-mode').textContent = String(client.boolVariation('esm-flag', false));
+  </script></body></html>`;
   http = createServer((req, res) => {
-    if (req.url === '/vane-client.js') {
+    if (req.url === '/vane-client.mjs') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(esm);
+    } else if (req.url === '/esm.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(esmHtml);
+    } else if (req.url === '/vane-client.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
     } else if (req.url === '/' || req.url?.startsWith('/?')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
@@ -153,6 +165,24 @@ describe('browser SDK in Chromium', () => {
       await p.waitForSelector('body[data-identified="yes"]', { timeout: 15_000 });
       expect(await text(p, 'banner')).toBe('Hello');
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('works as an ES module too (the ESM bundle, imported by a module script)', async () => {
+    const context = await browser.newContext();
+    try {
+      const p = await context.newPage();
+      await p.goto(`${origin}/esm.html`);
+      await p.waitForFunction(
+        () => document.getElementById('dark-mode')?.textContent !== '?',
+        undefined,
+        {
+          timeout: 15_000,
+        },
+      );
+      expect(await text(p, 'dark-mode')).toBe('true');
     } finally {
       await context.close();
     }

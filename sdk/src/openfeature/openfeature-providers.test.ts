@@ -26,7 +26,7 @@ const socket = (url: string, protocols: string[]): WebSocketLike =>
 let els: ElsHarness;
 
 beforeAll(async () => {
-  els = await ElsHarness.start({ events: 'none' });
+  els = await ElsHarness.start();
   els.seed(boolFlag('dark-mode', els.nextVersion()));
   els.seed({ ...split, version: els.nextVersion() });
 });
@@ -93,6 +93,16 @@ describe('VaneServerProvider', () => {
     await els.resume();
     await ready;
     expect(client.providerStatus).toBe('READY');
+
+    // OpenFeature tracking becomes a metric event, delivered on close.
+    client.track('checkout', { targetingKey: 'tracker' }, { value: 12.5 });
+    await ServerOpenFeature.clearProviders(); // closes the provider: flushes its events
+    const metrics = (await els.insights()).flatMap((e) =>
+      e.kind?.$case === 'metric'
+        ? [[e.kind.value.eventName, e.kind.value.numericValue, e.kind.value.userKeyId]]
+        : [],
+    );
+    expect(metrics).toEqual([['checkout', 12.5, 'tracker']]);
   });
 });
 

@@ -13,6 +13,7 @@ import type {
   Provider,
   ProviderMetadata,
   ResolutionDetails,
+  TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import type { FeatureFlag } from '@vane/core';
 import type { EvaluationDetail } from '../shared/evaluation-detail.js';
@@ -89,6 +90,12 @@ export class VaneServerProvider implements Provider {
     } finally {
       this.#initialized = true;
     }
+  }
+
+  /** OpenFeature tracking: a metric event for the context's user (`details.value`, default 1). */
+  track(eventName: string, context: EvaluationContext, details: TrackingEventDetails = {}): void {
+    const user = userOfContext(context, this.#options);
+    if (user !== undefined) this.#client?.track(user, eventName, details.value ?? 1);
   }
 
   /** Flushes events and closes the stream. */

@@ -13,6 +13,7 @@ import type {
   Provider,
   ProviderMetadata,
   ResolutionDetails,
+  TrackingEventDetails,
 } from '@openfeature/web-sdk';
 import { VaneClient } from '../client/vane-client.js';
 import type { VaneClientOptions } from '../client/vane-client.js';
@@ -87,6 +88,11 @@ export class VaneWebProvider implements Provider {
     const before = userOfContext(old, this.#options);
     if (JSON.stringify(before) === JSON.stringify(user)) return; // same user: nothing to fetch
     await this.#client.identify(user);
+  }
+
+  /** OpenFeature tracking: a metric event for the current user (`details.value`, default 1). */
+  track(eventName: string, _context: EvaluationContext, details: TrackingEventDetails = {}): void {
+    this.#client?.track(eventName, details.value ?? 1);
   }
 
   /** Flushes events and closes the stream. */
