@@ -144,6 +144,42 @@ describe('SDKs against a misbehaving server', () => {
     expect(changes).toEqual([['f']]);
   });
 
+  it('after a dropped connection, both SDKs re-sync with the newest version they hold', async () => {
+    const versions: [string, number][] = [];
+    const els = await fakeEls((socket, frame, connection) => {
+      if (frame.kind?.$case !== 'sync') return;
+      const { requestId, version, user } = frame.kind.value;
+      versions.push([user ? 'client' : 'server', version]);
+      socket.send(user ? evaluationsFull(requestId, user.keyId) : definitionsFull(requestId));
+      if (connection <= 2) setTimeout(() => socket.terminate(), 20); // abrupt loss (1006)
+    });
+    const sdk = server(els.url);
+    const browser = new VaneClient({
+      secret: 's',
+      url: els.url,
+      user: { keyId: 'me' },
+      storage: null,
+      events: { enabled: false },
+      reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+      createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike,
+    });
+    closers.push(() => browser.close());
+    await expect.poll(() => versions.length, { timeout: 5000 }).toBeGreaterThanOrEqual(4);
+    expect(
+      versions
+        .filter(([k]) => k === 'server')
+        .map(([, v]) => v)
+        .slice(0, 2),
+    ).toEqual([0, 42]);
+    expect(
+      versions
+        .filter(([k]) => k === 'client')
+        .map(([, v]) => v)
+        .slice(0, 2),
+    ).toEqual([0, 42]);
+    await sdk.waitForReady(1000);
+  });
+
   it('replaces a connection that stays silent for two ping periods', async () => {
     const els = await fakeEls(() => undefined); // accepts, never answers
     server(els.url, { pingIntervalMs: 50 });
