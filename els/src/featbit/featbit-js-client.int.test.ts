@@ -36,6 +36,18 @@ window.startFb = async (secret, elsUrl, user) => {
   await window.fb.waitForInitialization();
   return true;
 };
+window.startFbPolling = async (secret, elsUrl, user) => {
+  window.fbPoll = new FbClientBuilder()
+    .sdkKey(secret)
+    .dataSyncMode(DataSyncModeEnum.POLLING)
+    .pollingUri(elsUrl)
+    .pollingInterval(200)
+    .eventsUri(elsUrl)
+    .user(window.toSdkUser(user))
+    .build();
+  await window.fbPoll.waitForInitialization();
+  return true;
+};
 </script></body></html>`;
 
 interface FbWindow {
@@ -49,6 +61,8 @@ interface FbWindow {
   };
   toSdkUser(u: EndUser): unknown;
   startFb(secret: string, url: string, user: EndUser): Promise<boolean>;
+  fbPoll: FbWindow['fb'];
+  startFbPolling(secret: string, url: string, user: EndUser): Promise<boolean>;
 }
 
 const alice: EndUser = {
@@ -188,5 +202,23 @@ describe('@featbit/js-client-sdk in Chromium against ELS', () => {
     expect(kit.endUsers().map((e) => e.user?.keyId)).toEqual(
       expect.arrayContaining(['u-1', 'u-93']),
     );
+  });
+
+  it('works in polling mode too (client/latest-all), picking up a change', async () => {
+    const started = await browser.page.evaluate(
+      ([secret, url, user]) =>
+        (globalThis as unknown as FbWindow).startFbPolling(secret, url, user),
+      [kit.clientSecret, kit.url, alice] as const,
+    );
+    expect(started).toBe(true);
+    const color = () =>
+      browser.page.evaluate(() =>
+        (globalThis as unknown as FbWindow).fbPoll.stringVariation('color', 'none'),
+      );
+    expect(await color()).toBe(vaneValues(alice).color);
+    const flag = kit.flags.find((f) => f.key === 'color');
+    if (!flag) throw new Error('fixture');
+    kit.publishFlag({ ...flag, isEnabled: false });
+    await expect.poll(color).toBe('red');
   });
 });
