@@ -47,6 +47,8 @@ export interface ElsOptions {
   readonly tombstoneLimit?: number;
   readonly idleTimeoutMs?: number;
   readonly maxConnections?: number;
+  /** Most connections of one environment on this instance (0, the default: no limit). */
+  readonly maxConnectionsPerEnv?: number;
   /** What SDKs are told to wait when the store is unavailable. */
   readonly retryAfterMs?: number;
   /** Period of the safety-net catch-up from the store and of cache repairs (default 30 s). */
@@ -186,6 +188,7 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
         port: options.port,
         host: options.host ?? '127.0.0.1',
         maxConnections: options.maxConnections ?? 50_000,
+        maxConnectionsPerEnv: options.maxConnectionsPerEnv ?? 0,
         idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
       },
     );

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       host: config.host,
       topicPrefix: config.topicPrefix,
       maxConnections: config.maxConnections,
+      maxConnectionsPerEnv: config.maxConnectionsPerEnv,
       idleTimeoutMs: config.idleTimeoutMs,
       tombstoneLimit: config.tombstoneLimit,
       catchUpIntervalMs: config.catchUpIntervalMs,

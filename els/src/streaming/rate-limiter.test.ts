@@ -83,4 +83,16 @@ describe('rate limits on the stream', () => {
     expect(errors.map((e) => e?.closing)).toEqual([false, false, true]);
     expect((await sdk.closed).code).toBe(CloseCode.CLOSE_CODE_RATE_LIMITED);
   });
+
+  it('refuses connections over the per-environment limit with 4029, and accepts again below it', async () => {
+    fx = await startElsFixture({ maxConnectionsPerEnv: 2 });
+    const first = await fx.connect('server');
+    await fx.connect('client');
+    const third = await fx.connect('server');
+    expect((await third.closed).code).toBe(CloseCode.CLOSE_CODE_RATE_LIMITED);
+    await first.close();
+    const again = await fx.connect('server');
+    again.send({ kind: { $case: 'ping', value: { clientTimeMs: 1 } } });
+    expect((await again.next()).kind?.$case).toBe('pong');
+  });
 });

@@ -64,6 +64,8 @@ export interface StreamServerOptions {
   readonly port: number;
   readonly host: string;
   readonly maxConnections: number;
+  /** Most connections of one environment on this instance (0: no limit); over it: 4029. */
+  readonly maxConnectionsPerEnv?: number;
   /** A connection that sent nothing for this long is closed with 1001. */
   readonly idleTimeoutMs: number;
 }
@@ -138,6 +140,17 @@ export async function startStreamServer(
       return reject(ws, CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'unknown secret');
     if (grant.kind !== kind)
       return reject(ws, CloseCode.CLOSE_CODE_FORBIDDEN, `secret is not for kind=${kind}`);
+    const perEnv = options.maxConnectionsPerEnv ?? 0;
+    if (perEnv > 0) {
+      const held = deps.connections.of(grant.envId, 'server').size;
+      if (held + deps.connections.of(grant.envId, 'client').size >= perEnv) {
+        return reject(
+          ws,
+          CloseCode.CLOSE_CODE_RATE_LIMITED,
+          'too many connections for this environment',
+        );
+      }
+    }
     if (ws.readyState !== ws.OPEN) return;
     const out = sent[grant.kind];
     const conn = new Connection(nextId++, ws, grant.envId, grant.kind, secret, (bytes) => {
