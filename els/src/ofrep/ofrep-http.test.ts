@@ -241,6 +241,22 @@ describe('OFREP limits and events', () => {
   });
 });
 
+describe('OFREP end users', () => {
+  it('publishes the evaluated context as an end user', async () => {
+    await ofrep('/ofrep/v1/evaluate/flags/simple', ctx('ofrep-user', { plan: 'pro', seats: 3 }));
+    await expect
+      .poll(() => kit.endUsers().find((e) => e.user?.keyId === 'ofrep-user')?.user)
+      .toEqual({
+        keyId: 'ofrep-user',
+        name: '',
+        customProperties: [
+          { name: 'plan', value: 'pro' },
+          { name: 'seats', value: '3' },
+        ],
+      });
+  });
+});
+
 describe('OFREP metrics', () => {
   it('counts requests by endpoint and status', async () => {
     await ofrep('/ofrep/v1/evaluate/flags/simple', ctx('m'));
