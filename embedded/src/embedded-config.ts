@@ -31,8 +31,9 @@ export interface EmbeddedConfig {
   /** Real ClickHouse instead of the in-memory analytics store. */
   readonly clickhouseUrl: string | undefined;
   readonly clickhouseDatabase: string;
-  /** Real Redis as ELS's cache instead of none. */
+  /** Real Redis as ELS's definitions cache instead of none. */
   readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
 }
 
 /** Command-line flags and the variable each one stands for. */
@@ -48,6 +49,7 @@ export const FLAGS = {
   'clickhouse-url': 'VANE_CLICKHOUSE_URL',
   'clickhouse-database': 'VANE_CLICKHOUSE_DATABASE',
   'redis-url': 'VANE_REDIS_URL',
+  'redis-key-prefix': 'VANE_REDIS_KEY_PREFIX',
   'log-level': 'LOG_LEVEL',
 } as const;
 
@@ -147,5 +149,6 @@ export function loadEmbeddedConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
     clickhouseUrl: url(env, 'VANE_CLICKHOUSE_URL', ['http://', 'https://']),
     clickhouseDatabase: env.VANE_CLICKHOUSE_DATABASE?.trim() || 'vane',
     redisUrl: url(env, 'VANE_REDIS_URL', ['redis://', 'rediss://']),
+    redisKeyPrefix: env.VANE_REDIS_KEY_PREFIX ?? 'vane:els:',
   });
 }

@@ -1,9 +1,10 @@
 // `npm start`: Vane in one process. The composition root of the embedded platform: the only place
-// that creates MongoDB, Kafka and ClickHouse clients, each only when its server is configured
+// that creates MongoDB, Kafka, ClickHouse and Redis clients, each only when its server is configured
 // (flags or VANE_* variables); everything else runs on the embedded adapters. Prints a progress
 // line while starting, then a banner with the URLs and the owner token; stops cleanly on Ctrl-C.
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
@@ -42,6 +43,7 @@ const progress = (step: string): void => {
 
 let mongo: MongoClient | undefined;
 let clickhouse: ClickHouseClient | undefined;
+let redis: Redis | undefined;
 const servers: { -readonly [K in keyof RealServers]: RealServers[K] } = {};
 let vane: Awaited<ReturnType<typeof startEmbedded>>;
 try {
@@ -63,9 +65,15 @@ try {
     servers.clickhouse = clickhouse;
   }
   if (config.redisUrl) {
-    console.error(
-      'VANE_REDIS_URL / --redis-url: the embedded platform does not use a Redis cache yet; ignored.',
-    );
+    // Commands fail at once while Redis is down (ELS then serves from the store and memory);
+    // the client reconnects by itself.
+    redis = new Redis(config.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(5000, 100 * attempt),
+    });
+    redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+    servers.redis = redis;
   }
   vane = await startEmbedded(config, logger, progress, servers);
 } catch (err) {
@@ -78,6 +86,7 @@ try {
   );
   await mongo?.close().catch(() => undefined);
   await clickhouse?.close().catch(() => undefined);
+  redis?.disconnect();
   process.exit(1);
 }
 if (tty) process.stdout.write('\r\x1b[2K');
@@ -123,6 +132,7 @@ const stop = (signal: string): void => {
     .then(async () => {
       await mongo?.close();
       await clickhouse?.close();
+      redis?.disconnect();
     })
     .then(
       () => {

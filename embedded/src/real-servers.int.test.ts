@@ -1,12 +1,13 @@
-// The one-process platform switched onto real servers (what `npm start -- --mongo-url … --kafka-brokers
-// … --clickhouse-url …` does): definitions in MongoDB, changes and insights through Kafka, insights
-// stored in ClickHouse. A flag reaches an SDK through the edge, a toggle arrives as a PATCH through
-// Kafka, a tracked evaluation shows up in the insights, and after a restart on an empty data folder
-// the flag is still there (it lives in MongoDB).
+// The one-process platform switched onto real servers (what `npm start -- --mongo-url …
+// --kafka-brokers … --clickhouse-url … --redis-url …` does): definitions in MongoDB, changes and
+// insights through Kafka, insights stored in ClickHouse, ELS's cache in Redis. A flag reaches an
+// SDK through the edge, a toggle arrives as a PATCH through Kafka, a tracked evaluation shows up in
+// the insights, and after a restart on an empty data folder the flag is still there (MongoDB).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
@@ -37,6 +38,8 @@ const kafka = new Kafka({
   brokers: [...servers.kafkaBrokers],
   logLevel: logLevel.NOTHING,
 });
+const redis = new Redis(servers.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+const redisPrefix = `${name}:`;
 const dirs: string[] = [];
 
 afterAll(async () => {
@@ -45,6 +48,9 @@ afterAll(async () => {
     .dropDatabase()
     .catch(() => undefined);
   await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${name}` }).catch(() => undefined);
+  const keys = await redis.keys(`${redisPrefix}*`).catch(() => []);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
   await mongo.close();
   await clickhouse.close();
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -59,6 +65,7 @@ async function start() {
       VANE_TOPIC_PREFIX: `${name}.`,
       VANE_CLICKHOUSE_DATABASE: name,
       VANE_BOOTSTRAP_TOKEN: `vane_${name}_owner_token_0123456789`,
+      VANE_REDIS_KEY_PREFIX: redisPrefix,
     }),
     apiGrpcPort: 0,
     apiHttpPort: 0,
@@ -71,6 +78,7 @@ async function start() {
     mongo: mongo.db(name),
     kafka,
     clickhouse,
+    redis,
   });
 }
 
@@ -89,12 +97,13 @@ async function eventually<T>(
 }
 
 describe('embedded Vane on real servers', () => {
-  it('runs on MongoDB, Kafka and ClickHouse and keeps data in MongoDB', async () => {
+  it('runs on MongoDB, Kafka, ClickHouse and Redis and keeps data in MongoDB', async () => {
     await mongo.connect();
     let vane = await start();
     expect(vane.adapters.store).toMatch(/MongoDB/);
     expect(vane.adapters.bus).toMatch(/Kafka/);
     expect(vane.adapters.analytics).toMatch(/ClickHouse/);
+    expect(vane.adapters.cache).toMatch(/Redis/);
     const token = vane.ownerToken!;
     const projects = promiseClient(ProjectServiceService, vane.urls.adminGrpc, token);
     const envs = promiseClient(EnvironmentServiceService, vane.urls.adminGrpc, token);
@@ -146,6 +155,8 @@ describe('embedded Vane on real servers', () => {
         patch.payload.value.flags.map((f) => [f.key, f.isEnabled]),
     ).toEqual([['checkout', true]]);
     await server.close();
+    // ELS cached the environment's definitions in Redis.
+    expect(await redis.keys(`${redisPrefix}env:{${envId}}:*`)).not.toHaveLength(0);
 
     // A tracked evaluation travels ELS → Kafka → analytics → ClickHouse → admin API.
     const client = await StreamClient.connect(

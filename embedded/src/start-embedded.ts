@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
@@ -34,6 +35,7 @@ import {
   MemoryChangeFeed,
   MemoryEventSink,
   MongoEnvironmentSource,
+  RedisFlagCache,
   startEls,
 } from '@vane/els';
 import type { ChangeFeed, EnvironmentSource, EventSink } from '@vane/els';
@@ -74,6 +76,8 @@ export interface RealServers {
   readonly kafka?: Kafka;
   /** ClickHouse: the analytics store. */
   readonly clickhouse?: ClickHouseClient;
+  /** Redis: ELS's shared definitions cache (build it with `enableOfflineQueue: false`). */
+  readonly redis?: Redis;
 }
 
 /** Which adapters run embedded and which on a real server (for the banner). */
@@ -194,6 +198,9 @@ export async function startEmbedded(
       source,
       feed,
       events,
+      cache: servers.redis
+        ? new RedisFlagCache(servers.redis, { keyPrefix: config.redisKeyPrefix })
+        : undefined,
       logger: logger.child({ service: 'els' }),
     },
     { port: config.elsPort, host: config.host, topicPrefix: prefix },
@@ -242,7 +249,9 @@ export async function startEmbedded(
       analytics: servers.clickhouse
         ? `ClickHouse (database ${config.clickhouseDatabase})`
         : 'embedded (in memory)',
-      cache: 'none (ELS reads the store)',
+      cache: servers.redis
+        ? `Redis (key prefix "${config.redisKeyPrefix}")`
+        : 'none (ELS reads the store)',
     },
     async stop() {
       // ELS first: its 1001 close frames reach SDKs through the edge's spliced sockets.
