@@ -211,5 +211,5 @@ describe('ELS killed and restarted', () => {
     } finally {
       await Promise.all([server.close(), browser.close()]);
     }
-  });
+  }, 120_000); // a restarted ELS may wait up to 30 s to join its Kafka consumer group
 });
