@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SecretKind } from '@vane/gen/web/vane/admin/v1/environment_service';
 import type { Environment } from '@vane/gen/web/vane/admin/v1/environment_service';
 import { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
+import type { UserEvents } from '@vane/gen/node/vane/sync/v1/track';
 import type { ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
 import type { FeatureFlag } from '@vane/gen/node/vane/model/v1/flag';
 import { VariationType } from '@vane/gen/web/vane/model/v1/flag';
@@ -52,6 +53,19 @@ function syncedFlags(f: ServerFrame): FeatureFlag[] | undefined {
   if (f.kind?.$case !== 'sync') return undefined;
   const p = f.kind.value.payload;
   return p?.$case === 'definitions' ? p.value.flags : undefined;
+}
+
+/** Sends tracked events in frames of 100 users and returns how many events were accepted. */
+async function track(sdk: StreamClient, users: UserEvents[]): Promise<number> {
+  let accepted = 0;
+  for (let i = 0; i < users.length; i += 100) {
+    sdk.send({
+      kind: { $case: 'track', value: { requestId: i + 1, users: users.slice(i, i + 100) } },
+    });
+    const ack = await sdk.until((f) => (f.kind?.$case === 'trackAck' ? f.kind.value : undefined));
+    accepted += ack.accepted;
+  }
+  return accepted;
 }
 
 beforeAll(async () => {
@@ -270,6 +284,23 @@ describe('admin UI in Chromium', () => {
     await page.getByRole('button', { name: 'Reload their version' }).click();
     await page.getByText('Revision 4').waitFor();
     expect(await page.getByLabel('Rule 1 name').inputValue()).toBe('Beta users');
+
+    // A smaller laptop screen: the editor fits without horizontal scrolling.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      1280,
+    );
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    // The environment's audit log has the colleague's change with its comment and diff.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const entry = page.getByRole('button', {
+      name: /update feature flag new-checkout · “colleague”/,
+    });
+    await entry.click();
+    await page.locator('.audit .diff .added').first().waitFor();
+    expect(await page.locator('.audit .diff').innerText()).toContain('changed elsewhere');
+    await shot('audit-log');
   });
 
   it('shows field violations from the server next to the field', async () => {
@@ -403,14 +434,7 @@ describe('admin UI in Chromium', () => {
           : [],
       };
     });
-    let accepted = 0;
-    for (let i = 0; i < users.length; i += 100) {
-      sdk.send({
-        kind: { $case: 'track', value: { requestId: i + 1, users: users.slice(i, i + 100) } },
-      });
-      const ack = await sdk.until((f) => (f.kind?.$case === 'trackAck' ? f.kind.value : undefined));
-      accepted += ack.accepted;
-    }
+    const accepted = await track(sdk, users);
     expect(accepted).toBe(800 + 40 + 100);
     sdk.close();
 
@@ -449,6 +473,48 @@ describe('admin UI in Chromium', () => {
     await page.getByRole('heading', { name: 'user-77' }).waitFor();
     await page.getByRole('cell', { name: 'Pricing page' }).waitFor();
     await shot('end-user');
+
+    // A second iteration whose traffic is skewed 5:1 against the flag's 50/50 split: the
+    // sample-ratio check warns.
+    await page.goto(`${vane.urls.edge}/#/experiments`);
+    await page.getByRole('link', { name: 'Compact pricing' }).click();
+    await page.getByRole('button', { name: 'Stop iteration' }).click();
+    await page.getByRole('button', { name: 'Start a new iteration' }).click();
+    await page.getByRole('button', { name: 'Stop iteration' }).waitFor();
+    await page.getByText('No exposures yet').waitFor();
+    const later = Date.now() + 1000;
+    const skewed: UserEvents[] = Array.from({ length: 600 }, (_, i) => ({
+      user: { keyId: `skew-${i}`, name: '', customProperties: [] },
+      flagEvaluations: [
+        {
+          eventId: randomUUID(),
+          timestampMs: later,
+          flagKey: 'pricing-page',
+          variationId: i % 6 === 0 ? compactId : classicId,
+          sendToExperiment: true,
+          reason: 'default',
+        },
+      ],
+      metrics: [],
+    }));
+    const sdk2 = await StreamClient.connect(
+      vane.urls.edgeSdkStream,
+      'server',
+      secret(SecretKind.SECRET_KIND_SERVER),
+    );
+    expect(await track(sdk2, skewed)).toBe(600);
+    sdk2.close();
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return page.locator('.results').innerText();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toMatch(/^600 exposed users/);
+    await page.getByText('Sample ratio mismatch.').waitFor();
+    await shot('experiment-srm');
   });
 
   it('creates an access token that is shown once and works', async () => {

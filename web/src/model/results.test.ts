@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidReason } from '@vane/gen/web/vane/analytics/v1/experiment_results_service';
 import type { VariationResult } from '@vane/gen/web/vane/analytics/v1/experiment_results_service';
 import { insightSeries } from './insights.js';
-import { resultRows } from './results.js';
+import { formatP, resultRows } from './results.js';
 import { niceMax, ticks } from './scale.js';
 
 const variation = (v: Partial<VariationResult>): VariationResult => ({
@@ -110,5 +110,12 @@ describe('scale', () => {
   it('rounds axis maxima up to nice numbers', () => {
     expect([0, 3, 7, 12, 180, 0.3].map(niceMax)).toEqual([1, 5, 10, 20, 200, 0.5]);
     expect(ticks(20)).toEqual([0, 5, 10, 15, 20]);
+  });
+});
+
+describe('formatP', () => {
+  it('does not print 0 for tiny p-values', () => {
+    expect(formatP(0)).toBe('< 0.001');
+    expect(formatP(0.0123)).toBe('0.0123');
   });
 });

@@ -61,3 +61,8 @@ export function resultRows(
       };
     });
 }
+
+/** A p-value for people: "< 0.001" below that, otherwise three significant digits. */
+export function formatP(p: number): string {
+  return p < 0.001 ? '< 0.001' : p.toPrecision(3);
+}

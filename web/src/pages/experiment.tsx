@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { ExperimentStatus } from '@vane/gen/web/vane/admin/v1/experiment_service';
 import type { Experiment } from '@vane/gen/web/vane/admin/v1/experiment_service';
 import { MetricType } from '@vane/gen/web/vane/model/v1/metric';
-import { resultRows } from '../model/results.js';
+import { formatP, resultRows } from '../model/results.js';
 import { ErrorBox, Loading, When, useAction } from '../ui/components.js';
 import { IntervalChart, seriesColor } from '../ui/charts.js';
 import { href } from '../ui/router.js';
@@ -166,8 +166,9 @@ function Results(props: {
       {r.srm?.checked && r.srm.mismatch && (
         <div className="warning" role="alert">
           <strong>Sample ratio mismatch.</strong> Traffic does not match the intended split (χ² ={' '}
-          {r.srm.chiSquare.toFixed(2)}, p = {r.srm.pValue.toPrecision(3)}). Something is skewing who
-          gets which variation; do not trust these results until the cause is found.
+          {r.srm.chiSquare.toFixed(2)}, p {formatP(r.srm.pValue).startsWith('<') ? '' : '= '}
+          {formatP(r.srm.pValue)}). Something is skewing who gets which variation; do not trust
+          these results until the cause is found.
         </div>
       )}
       {winner ? (
@@ -222,7 +223,7 @@ function Results(props: {
                           : `${pct(row.ciLower)} … ${pct(row.ciUpper!)}`}
                       </dd>
                       <dt>p-value</dt>
-                      <dd>{row.pValue === undefined ? '–' : row.pValue.toPrecision(3)}</dd>
+                      <dd>{row.pValue === undefined ? '–' : formatP(row.pValue)}</dd>
                       <dt>Chance to beat baseline</dt>
                       <dd>{row.chanceToBeat === undefined ? '–' : pct(row.chanceToBeat)}</dd>
                     </>
