@@ -1,7 +1,9 @@
 // The providers' events and reason mapping beyond the spec scenarios, against a real ELS.
 import { OpenFeature as ServerOpenFeature, ProviderEvents } from '@openfeature/server-sdk';
 import { OpenFeature as WebOpenFeature, ProviderEvents as WebEvents } from '@openfeature/web-sdk';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ClientFrame, ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
+import { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureFlag } from '@vane/core';
 import type { CacheStorage } from '../client/vane-client.js';
@@ -145,5 +147,58 @@ describe('VaneWebProvider', () => {
 
     await WebOpenFeature.setContext('web2', { targetingKey: 'dave' });
     expect(provider.client?.userKey).toBe('dave');
+  });
+});
+
+describe('provider errors after initialization', () => {
+  it('emits PROVIDER_ERROR with PROVIDER_FATAL when ELS revokes the secret (4001)', async () => {
+    // A stand-in ELS that syncs, then closes with 4001 as ELS does for a revoked secret.
+    const fake = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      handleProtocols: () => 'vane.sync.v1',
+    });
+    fake.on('connection', (socket) => {
+      socket.on('message', (data: Buffer) => {
+        const frame = ClientFrame.decode(new Uint8Array(data));
+        if (frame.kind?.$case !== 'sync') return;
+        socket.send(
+          ServerFrame.encode({
+            kind: {
+              $case: 'sync',
+              value: {
+                requestId: frame.kind.value.requestId,
+                kind: SyncKind.SYNC_KIND_FULL,
+                version: 1,
+                payload: {
+                  $case: 'definitions',
+                  value: { flags: [], segments: [], deletedFlags: [], deletedSegments: [] },
+                },
+              },
+            },
+          }).finish(),
+        );
+        setTimeout(() => socket.close(4001, 'secret revoked'), 50);
+      });
+    });
+    await new Promise((r) => fake.once('listening', r));
+    const address = fake.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    try {
+      const client = ServerOpenFeature.getClient('revoked');
+      const error = new Promise<string | undefined>((resolve) =>
+        client.addHandler(ProviderEvents.Error, (e) => resolve(e?.errorCode)),
+      );
+      await ServerOpenFeature.setProviderAndWait(
+        'revoked',
+        new VaneServerProvider({ secret: 's', url: `ws://127.0.0.1:${address.port}`, reconnect }),
+      );
+      expect(client.providerStatus).toBe('READY');
+      expect(await error).toBe('PROVIDER_FATAL');
+      expect(client.providerStatus).toBe('FATAL');
+    } finally {
+      for (const c of fake.clients) c.terminate();
+      await new Promise((r) => fake.close(r));
+    }
   });
 });
