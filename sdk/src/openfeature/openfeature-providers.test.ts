@@ -187,7 +187,7 @@ describe('provider errors after initialization', () => {
     try {
       const client = ServerOpenFeature.getClient('revoked');
       const error = new Promise<string | undefined>((resolve) =>
-        client.addHandler(ProviderEvents.Error, (e) => resolve(e?.errorCode)),
+        client.addHandler(ProviderEvents.Error, (e) => resolve(e?.errorCode as string | undefined)),
       );
       await ServerOpenFeature.setProviderAndWait(
         'revoked',
