@@ -294,6 +294,8 @@ export class GrpcWebBridge {
         }
       }
       res.writeHead(200, headers);
+      // A stream may wait before its first message: the client sees the headers now.
+      res.flushHeaders();
     };
     // The browser went away: cancel the upstream call.
     res.on('close', () => {
