@@ -517,6 +517,38 @@ describe('admin UI in Chromium', () => {
     await shot('experiment-srm');
   });
 
+  it('filters the flag list, and archives and restores a flag', async () => {
+    await page.goto(`${vane.urls.edge}/#/flags`);
+    const names = () => page.locator('table.list tbody a.strong').allInnerTexts();
+    await expect.poll(names).toEqual(['Pricing page', 'New checkout']);
+    await page.getByRole('button', { name: 'growth' }).click();
+    await expect.poll(names).toEqual(['Pricing page']);
+    await page.getByRole('button', { name: 'growth' }).click();
+    await page.getByPlaceholder('Search by key or name').fill('checkout');
+    await expect.poll(names).toEqual(['New checkout']);
+    await page.getByPlaceholder('Search by key or name').fill('');
+    await page.getByLabel('Status').selectOption('off');
+    await page.getByText('No flag matches these filters.').waitFor();
+    await page.getByLabel('Status').selectOption('all');
+
+    await page.getByRole('link', { name: 'New checkout' }).click();
+    await page.getByRole('button', { name: 'Archive' }).click();
+    await page.getByRole('button', { name: 'Restore' }).waitFor();
+    expect(
+      (await api.flags.getFeatureFlag({ envId: env.id, key: 'new-checkout' })).flag,
+    ).toMatchObject({ isArchived: true });
+    await page.getByRole('link', { name: '← Feature flags' }).click();
+    await expect.poll(names).toEqual(['Pricing page']);
+    await page.getByLabel('Status').selectOption('archived');
+    await expect.poll(names).toEqual(['New checkout']);
+    await page.getByRole('link', { name: 'New checkout' }).click();
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await page.getByRole('button', { name: 'Archive' }).waitFor();
+    expect(
+      (await api.flags.getFeatureFlag({ envId: env.id, key: 'new-checkout' })).flag,
+    ).toMatchObject({ isArchived: false });
+  });
+
   it('creates an access token that is shown once and works', async () => {
     await page.goto(`${vane.urls.edge}/#/tokens`);
     await page.getByRole('button', { name: 'New token' }).click();
