@@ -97,7 +97,7 @@ describe('edge HTTP proxy', () => {
 
   it('passes server-sent events through as they come', async () => {
     const res = await fetch(`http://${proxyUrl}/ofrep/v1/events`);
-    const reader = res.body!.getReader();
+    const reader = res.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toBe('data: first\n\n');
     releaseEvents();
