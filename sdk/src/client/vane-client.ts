@@ -12,7 +12,13 @@ import { VaneSdkError, closeError } from '../shared/sdk-error.js';
 import { StreamConnection } from '../shared/stream-connection.js';
 import type { SocketFactory, WebSocketLike } from '../shared/stream-connection.js';
 import { decodeServerFrame, encodeClientFrame } from './wire.js';
-import type { WireClientFrame, WireResult, WireUser } from './wire.js';
+import type { WireClientFrame, WireUser } from './wire.js';
+import { groupByUser, uuid } from './client-events.js';
+import type { QueuedEvent } from './client-events.js';
+import { ResultCache } from './result-cache.js';
+import type { CacheStorage, HeldResult } from './result-cache.js';
+
+export type { CacheStorage, HeldResult } from './result-cache.js';
 
 /** The user the results are for. */
 export interface ClientUser {
@@ -21,12 +27,6 @@ export interface ClientUser {
   readonly name?: string;
   /** Custom attributes for targeting; sent as text. */
   readonly attributes?: Readonly<Record<string, string | number | boolean | null | undefined>>;
-}
-
-/** The part of the Web Storage API the cache uses (`localStorage` by default). */
-export interface CacheStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
 }
 
 /** Every option of `VaneClient`; `secret` and `user` are required. */
@@ -61,19 +61,6 @@ export interface ClientEvents extends Record<string, unknown> {
   error: VaneSdkError;
 }
 
-/** A result held for the current user; `cached` until confirmed by ELS. */
-export interface HeldResult extends WireResult {
-  readonly cached?: boolean;
-}
-
-type QueuedEvent = {
-  user: WireUser;
-  id: string;
-  at: number;
-  flag?: HeldResult;
-  metric?: [name: string, value: number];
-};
-
 const KINDS: ReasonKind[] = [
   'Error',
   'Off',
@@ -93,16 +80,6 @@ function toWireUser(user: ClientUser): WireUser {
   return { keyId: user.keyId, name: user.name ?? '', customProperties };
 }
 
-function uuid(): string {
-  const c = globalThis.crypto;
-  if (c.randomUUID) return c.randomUUID();
-  const b = c.getRandomValues(new Uint8Array(16));
-  b[6] = ((b[6] as number) & 15) | 64;
-  b[8] = ((b[8] as number) & 63) | 128;
-  const h = [...b].map((x) => (x + 256).toString(16).slice(1)).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
 /** See the module comment. */
 export class VaneClient {
   readonly #emitter = new Emitter<ClientEvents>();
@@ -111,8 +88,8 @@ export class VaneClient {
   readonly #stream: StreamConnection;
   readonly #events: EventQueue<QueuedEvent>;
   readonly #storage: CacheStorage | null;
+  readonly #cache: ResultCache;
   #user: WireUser;
-  #userSig = '';
   #results = new Map<string, HeldResult>();
   #version = 0;
   #state: ClientState = 'initializing';
@@ -136,6 +113,7 @@ export class VaneClient {
       // localStorage denied (e.g. a sandboxed frame): no cache
     }
     this.#storage = storage;
+    this.#cache = new ResultCache(this.#storage, options.secret);
     this.#loadCache();
     this.#events = new EventQueue<QueuedEvent>(
       options.events ?? {},
@@ -382,7 +360,7 @@ export class VaneClient {
       for (const r of payload.flags) next.set(r.flagKey, r);
       for (const t of payload.deletedFlags) next.delete(t.key);
       this.#results = next;
-      this.#saveCache();
+      this.#cache.save(this.#user, this.#version, this.#results);
       this.#changed(before, next);
       // An answer (not a push) for the current user settles every identify made so far.
       if (sync.requestId !== 0) for (const [resolve] of this.#waiters.splice(0)) resolve();
@@ -424,6 +402,12 @@ export class VaneClient {
     }
   }
 
+  #loadCache(): void {
+    const cached = this.#cache.load(this.#user);
+    this.#results = cached.results;
+    this.#version = cached.version;
+  }
+
   #closedError(): VaneSdkError {
     return this.#failure ?? new VaneSdkError('CLOSED', 'the client is closed');
   }
@@ -436,74 +420,4 @@ export class VaneClient {
     this.#emitter.emit('state', state);
     if (state === 'ready') this.#emitter.emit('ready', undefined);
   }
-
-  #cacheKey(): string {
-    let h = 5381;
-    for (const ch of this.#options.secret) h = (h * 33 + ch.charCodeAt(0)) | 0;
-    return `vane:${(h >>> 0).toString(36)}:${this.#user.keyId}`;
-  }
-
-  #loadCache(): void {
-    this.#userSig = JSON.stringify(this.#user);
-    this.#results = new Map();
-    this.#version = 0;
-    try {
-      const raw = this.#storage?.getItem(this.#cacheKey());
-      if (!raw) return;
-      const c = JSON.parse(raw) as { u: string; v: number; r: WireResult[] };
-      for (const r of c.r) this.#results.set(r.flagKey, { ...r, cached: true });
-      // The version is only valid for exactly this user (same attributes).
-      if (c.u === this.#userSig) this.#version = c.v;
-    } catch {
-      // unreadable cache: start empty
-    }
-  }
-
-  #saveCache(): void {
-    try {
-      this.#storage?.setItem(
-        this.#cacheKey(),
-        JSON.stringify({
-          u: this.#userSig,
-          v: this.#version,
-          r: [...this.#results.values()].map(strip),
-        }),
-      );
-    } catch {
-      // storage full or denied: the cache is an optimisation only
-    }
-  }
-}
-
-function strip(r: HeldResult): WireResult {
-  const { cached: _cached, ...rest } = r;
-  return rest;
-}
-
-function groupByUser(
-  batch: readonly QueuedEvent[],
-): NonNullable<WireClientFrame['track']>['users'] {
-  const groups = new Map<string, NonNullable<WireClientFrame['track']>['users'][number]>();
-  for (const e of batch) {
-    let g = groups.get(e.user.keyId);
-    if (!g) groups.set(e.user.keyId, (g = { user: e.user, flagEvaluations: [], metrics: [] }));
-    if (e.flag)
-      g.flagEvaluations?.push({
-        eventId: e.id,
-        timestampMs: e.at,
-        flagKey: e.flag.flagKey,
-        variationId: e.flag.variationId,
-        sendToExperiment: e.flag.sendToExperiment,
-        reason: e.flag.reason,
-      });
-    if (e.metric)
-      g.metrics?.push({
-        eventId: e.id,
-        timestampMs: e.at,
-        eventName: e.metric[0],
-        numericValue: e.metric[1],
-        appType: 'Vane-Browser-Client-SDK',
-      });
-  }
-  return [...groups.values()];
 }

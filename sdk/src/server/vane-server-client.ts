@@ -2,11 +2,10 @@
 // ELS's Protobuf WebSocket stream (FULL, then PATCHes), and evaluates locally with @vane/core.
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { compileEnvironment } from '@vane/core';
-import type { CompiledEnvironment, EvaluationKind, FeatureFlag } from '@vane/core';
+import type { EvaluationKind, FeatureFlag } from '@vane/core';
 import type { EndUser } from '@vane/core';
 import { ClientFrame, ServerFrame, StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
-import { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
+import type { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
 import type { DefinitionsPayload } from '@vane/gen/node/vane/sync/v1/sync';
 import type {
   TrackedFlagEvaluation,
@@ -21,9 +20,9 @@ import { EventQueue } from '../shared/event-queue.js';
 import { VaneSdkError, closeError } from '../shared/sdk-error.js';
 import { StreamConnection } from '../shared/stream-connection.js';
 import type { WebSocketLike } from '../shared/stream-connection.js';
-import { BootstrapError, parseBootstrap } from './bootstrap.js';
+import { parseBootstrap } from './bootstrap.js';
 import type { BootstrapData } from './bootstrap.js';
-import { flagFromProto, segmentFromProto } from './definitions.js';
+import { DefinitionStore } from './definition-store.js';
 import type { VaneServerOptions } from './server-options.js';
 import { toEndUser, toProtoUser } from './users.js';
 import type { VaneUser } from './users.js';
@@ -71,8 +70,7 @@ export class VaneServerClient {
   readonly #options: VaneServerOptions;
   readonly #stream: StreamConnection | undefined;
   readonly #events: EventQueue<QueuedEvent>;
-  #env: CompiledEnvironment | undefined;
-  #version = 0;
+  readonly #store = new DefinitionStore();
   #state: ClientState = 'initializing';
   #requestId = 0;
   #syncRequestId = 0;
@@ -82,7 +80,7 @@ export class VaneServerClient {
   /** Starts syncing at once (unless offline); throws only for invalid options or bootstrap data. */
   constructor(options: VaneServerOptions) {
     this.#options = options;
-    if (options.bootstrap !== undefined) this.#loadBootstrap(parseBootstrap(options.bootstrap));
+    if (options.bootstrap !== undefined) this.#store.load(parseBootstrap(options.bootstrap));
     this.#events = new EventQueue<QueuedEvent>(
       options.events ?? {},
       (batch, id) => this.#sendBatch(batch, id),
@@ -127,7 +125,7 @@ export class VaneServerClient {
 
   /** The sync version of the definitions held (0 before any). */
   get version(): number {
-    return this.#version;
+    return this.#store.version;
   }
 
   /** Events dropped because the event queue was full. */
@@ -228,12 +226,12 @@ export class VaneServerClient {
 
   /** A flag's definition as held (undefined when unknown). */
   flagDefinition(flagKey: string): FeatureFlag | undefined {
-    return this.#env?.getFlag(flagKey);
+    return this.#store.env?.getFlag(flagKey);
   }
 
   /** Keys of every flag held. */
   flagKeys(): string[] {
-    return this.#env?.flagKeys() ?? [];
+    return this.#store.env?.flagKeys() ?? [];
   }
 
   /**
@@ -273,23 +271,7 @@ export class VaneServerClient {
 
   /** The definitions held, as bootstrap data (e.g. to start another process offline). */
   toBootstrap(): BootstrapData {
-    const env = this.#env;
-    const flags = env
-      ? env
-          .flagKeys()
-          .map((k) => env.getFlag(k))
-          .filter((f) => f !== undefined)
-      : [];
-    const segmentIds = new Set<string>();
-    for (const f of flags)
-      for (const r of f.rules)
-        for (const c of r.conditions)
-          if (c.property.startsWith('User is ') && c.value)
-            for (const id of safeIds(c.value)) segmentIds.add(id);
-    const segments = [...segmentIds]
-      .map((id) => env?.getSegment(id))
-      .filter((s) => s !== undefined);
-    return { version: this.#version, flags, segments };
+    return this.#store.toBootstrap();
   }
 
   /**
@@ -314,7 +296,7 @@ export class VaneServerClient {
     defaultValue: T,
   ): EvaluationDetail<T> {
     try {
-      const env = this.#env;
+      const env = this.#store.env;
       if (env === undefined)
         return this.#state === 'initializing'
           ? defaultDetail(flagKey, defaultValue, 'ClientNotReady', 'definitions not loaded yet')
@@ -387,24 +369,15 @@ export class VaneServerClient {
     return this.#requestId;
   }
 
-  #loadBootstrap(data: BootstrapData): void {
-    try {
-      this.#env = compileEnvironment({
-        flags: [...data.flags],
-        segments: [...(data.segments ?? [])],
-      });
-    } catch (error) {
-      throw new BootstrapError(`definitions do not compile (${String(error)})`);
-    }
-    this.#version = data.version ?? 0;
-  }
-
   #sendSync(): void {
     clearTimeout(this.#retrySync);
     this.#syncRequestId = this.#nextId();
     this.#stream?.send(
       ClientFrame.encode({
-        kind: { $case: 'sync', value: { requestId: this.#syncRequestId, version: this.#version } },
+        kind: {
+          $case: 'sync',
+          value: { requestId: this.#syncRequestId, version: this.#store.version },
+        },
       }).finish(),
     );
   }
@@ -461,30 +434,11 @@ export class VaneServerClient {
   }
 
   #applySync(kind: SyncKind, version: number, payload: DefinitionsPayload): void {
-    const flags = payload.flags.map(flagFromProto);
-    const segments = payload.segments.map(segmentFromProto);
-    const before = this.#env;
-    let changed: Set<string>;
-    if (kind === SyncKind.SYNC_KIND_FULL || before === undefined) {
-      this.#env = compileEnvironment({ flags, segments });
-      changed = diffKeys(before, this.#env);
-      this.#version = version;
-    } else if (kind === SyncKind.SYNC_KIND_PATCH) {
-      const removedFlagKeys = payload.deletedFlags.map((t) => t.key);
-      const removedSegmentIds = payload.deletedSegments.map((t) => t.id);
-      this.#env = before.withChanges({ flags, segments, removedFlagKeys, removedSegmentIds });
-      changed = new Set([
-        ...flags.map((f) => f.key),
-        ...removedFlagKeys.filter((k) => before.getFlag(k)),
-      ]);
-      const segmentIds = [...segments.map((s) => s.id), ...removedSegmentIds];
-      if (segmentIds.length > 0)
-        for (const key of this.#env.flagKeys())
-          if (usesSegment(this.#env.getFlag(key), segmentIds)) changed.add(key);
-      this.#version = Math.max(this.#version, version);
-    } else return;
+    const hadData = this.#store.env !== undefined;
+    const changed = this.#store.apply(kind, version, payload);
+    if (changed === undefined) return;
     if (this.#state === 'initializing' || this.#state === 'stale') this.#setState('ready');
-    if (changed.size > 0 && before !== undefined)
+    if (changed.size > 0 && hadData)
       this.#emitter.emit('change', { flagKeys: [...changed].sort() });
     this.#events.flush();
   }
@@ -510,38 +464,5 @@ export class VaneServerClient {
     this.#state = state;
     this.#emitter.emit('state', state);
     if (state === 'ready') this.#emitter.emit('ready', undefined);
-  }
-}
-
-function diffKeys(
-  before: CompiledEnvironment | undefined,
-  after: CompiledEnvironment,
-): Set<string> {
-  const changed = new Set<string>();
-  for (const key of after.flagKeys()) {
-    const old = before?.getFlag(key);
-    if (old === undefined || old.version !== after.getFlag(key)?.version) changed.add(key);
-  }
-  for (const key of before?.flagKeys() ?? [])
-    if (after.getFlag(key) === undefined) changed.add(key);
-  return changed;
-}
-
-function usesSegment(flag: FeatureFlag | undefined, ids: readonly string[]): boolean {
-  return (
-    flag?.rules.some((r) =>
-      r.conditions.some(
-        (c) => c.property.startsWith('User is ') && ids.some((id) => c.value?.includes(id)),
-      ),
-    ) ?? false
-  );
-}
-
-function safeIds(json: string): string[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
   }
 }
