@@ -83,6 +83,9 @@ export function AuditLogPage() {
           ))}
         </ul>
       )}
+      {entries.data?.page?.nextPageToken && (
+        <p className="muted">Showing the latest 100 entries; search to find older ones.</p>
+      )}
     </section>
   );
 }

@@ -116,6 +116,9 @@ export function FlagsPage() {
           </tbody>
         </table>
       )}
+      {flags.data?.page?.nextPageToken && (
+        <p className="muted">Showing the first 200 flags; search or filter to find others.</p>
+      )}
       {creating && (
         <CreateFlagDialog
           onClose={() => setCreating(false)}

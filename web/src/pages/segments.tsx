@@ -96,6 +96,9 @@ export function SegmentsPage() {
           </tbody>
         </table>
       )}
+      {segments.data?.page?.nextPageToken && (
+        <p className="muted">Showing the first 200 segments; search to find others.</p>
+      )}
       {creating && <CreateSegmentDialog onClose={() => setCreating(false)} />}
     </section>
   );
