@@ -200,6 +200,7 @@ describe('VaneClient (browser SDK)', () => {
     expect((await error).message).toContain('4001');
     expect(unknown.state).toBe('closed');
     expect(() => client({ secret: '' })).toThrow(/secret/);
+    expect(() => client({ url: 'https://els' })).toThrow(/ws:\/\//);
     expect(() => client({ user: { keyId: '' } })).toThrow(/keyId/);
   });
 });

@@ -115,15 +115,17 @@ export class VaneClient {
     this.#storage = storage;
     this.#cache = new ResultCache(this.#storage, options.secret);
     this.#loadCache();
+    const loc = globalThis.location;
+    const base =
+      options.url ??
+      `${loc?.protocol === 'https:' ? 'wss' : 'ws'}://${loc?.host ?? '127.0.0.1:7080'}`;
+    if (!/^wss?:\/\/[^/]/.test(base))
+      throw new VaneSdkError('INVALID_ARGUMENT', 'url must be a ws:// or wss:// URL');
     this.#events = new EventQueue<QueuedEvent>(
       options.events ?? {},
       (batch, id) => this.#send({ track: { requestId: id, users: groupByUser(batch) } }),
       () => this.#nextId(),
     );
-    const loc = globalThis.location;
-    const base =
-      options.url ??
-      `${loc?.protocol === 'https:' ? 'wss' : 'ws'}://${loc?.host ?? '127.0.0.1:7080'}`;
     const create: SocketFactory =
       options.createSocket ??
       ((url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike);

@@ -230,6 +230,7 @@ describe('VaneServerClient', () => {
 
   it('rejects invalid options and bootstrap data with a clear error', () => {
     expect(() => new VaneServerClient({ secret: 'bad secret!' })).toThrow(/secret/);
+    expect(() => new VaneServerClient({ secret: 's', url: 'http://els:7080' })).toThrow(/ws:\/\//);
     expect(() => new VaneServerClient({ offline: true, bootstrap: '{' })).toThrow(/not JSON/);
     expect(() => new VaneServerClient({ offline: true, bootstrap: '{"flags":{}}' })).toThrow(
       /flags must be an array/,

@@ -81,19 +81,23 @@ export class VaneServerClient {
   constructor(options: VaneServerOptions) {
     this.#options = options;
     if (options.bootstrap !== undefined) this.#store.load(parseBootstrap(options.bootstrap));
+    const online = options.offline !== true;
+    if (online && (typeof options.secret !== 'string' || !/^[A-Za-z0-9_-]+$/.test(options.secret)))
+      throw new VaneSdkError('INVALID_ARGUMENT', 'secret must be a non-empty [A-Za-z0-9_-] string');
+    const base = (options.url ?? 'ws://127.0.0.1:7080').replace(/\/+$/, '');
+    if (online && !/^wss?:\/\/[^/]/.test(base))
+      throw new VaneSdkError('INVALID_ARGUMENT', 'url must be a ws:// or wss:// URL');
     this.#events = new EventQueue<QueuedEvent>(
       options.events ?? {},
       (batch, id) => this.#sendBatch(batch, id),
       () => this.#nextId(),
     );
-    if (options.offline === true) {
+    if (!online) {
+      this.#events.stop();
       this.#stream = undefined;
       this.#state = 'ready';
       return;
     }
-    if (typeof options.secret !== 'string' || !/^[A-Za-z0-9_-]+$/.test(options.secret))
-      throw new VaneSdkError('INVALID_ARGUMENT', 'secret must be a non-empty [A-Za-z0-9_-] string');
-    const base = (options.url ?? 'ws://127.0.0.1:7080').replace(/\/+$/, '');
     const url = `${base.endsWith(STREAM_PATH) ? base : base + STREAM_PATH}?kind=server`;
     this.#stream = new StreamConnection(
       {
