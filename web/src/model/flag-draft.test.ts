@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { sampleFlag } from '../testing/sample-flag.js';
-import { draftFromFlag, errorsAt, flagFromDraft, validateDraft } from './flag-draft.js';
+import {
+  addVariation,
+  draftFromFlag,
+  errorsAt,
+  flagFromDraft,
+  removeVariation,
+  validateDraft,
+} from './flag-draft.js';
 import type { FlagDraft, RuleDraft } from './flag-draft.js';
 
 describe('flag draft ↔ proto', () => {
@@ -125,5 +132,30 @@ describe('validateDraft', () => {
     const d = valid();
     const dup = { ...d, variations: [d.variations[0]!, { ...d.variations[1]!, value: 'true' }] };
     expect(validateDraft(dup)['flag.variations[1].value']).toBe('Two variations have this value.');
+  });
+});
+
+describe('adding and removing variations', () => {
+  it('gives a new variation a 0 % share everywhere, so rollouts still add up', () => {
+    const d = addVariation(draftFromFlag(sampleFlag()), 'new');
+    expect(d.variations.map((v) => v.id)).toEqual(['on', 'off', 'new']);
+    expect(d.rules[0]!.rollout.shares.map((s) => [s.variationId, s.percent])).toEqual([
+      ['on', 30],
+      ['off', 70],
+      ['new', 0],
+    ]);
+    expect(flagFromDraft(d).rules[0]!.variations).toEqual(sampleFlag().rules[0]!.variations);
+  });
+
+  it('removes every reference to a removed variation', () => {
+    const d = removeVariation(draftFromFlag(sampleFlag()), 'on');
+    expect(d.variations.map((v) => v.id)).toEqual(['off']);
+    expect(d.targetUsers).toEqual([]);
+    expect(d.fallthrough.rollout).toMatchObject({ mode: 'single', variationId: 'off' });
+    expect(d.rules[0]!.rollout.shares.map((s) => s.variationId)).toEqual(['off']);
+    // 70 % left: the editor says so instead of saving a broken rollout.
+    expect(validateDraft(d)['flag.rules[0].variations']).toBe(
+      'The shares add up to 70 %, not 100 %.',
+    );
   });
 });

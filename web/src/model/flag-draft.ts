@@ -223,3 +223,42 @@ export function errorsAt(errors: Record<string, string>, path: string, exact = f
     )
     .map(([, m]) => m);
 }
+
+/** Adds an empty variation with id `id`; every rollout gets a 0 % share of it. */
+export function addVariation(d: FlagDraft, id: string): FlagDraft {
+  const variations = [...d.variations, { id, name: '', value: '' }];
+  const withShare = (r: RolloutDraft): RolloutDraft => ({
+    ...r,
+    shares: sharesFromRollout([], variations).map(
+      (s) => r.shares.find((x) => x.variationId === s.variationId) ?? s,
+    ),
+  });
+  return {
+    ...d,
+    variations,
+    rules: d.rules.map((r) => ({ ...r, rollout: withShare(r.rollout) })),
+    fallthrough: { ...d.fallthrough, rollout: withShare(d.fallthrough.rollout) },
+  };
+}
+
+/**
+ * Removes a variation and everything that points at it: its rollout shares and individual
+ * targets; a rollout serving only it, and the off variation, fall back to the first remaining one.
+ */
+export function removeVariation(d: FlagDraft, id: string): FlagDraft {
+  const variations = d.variations.filter((v) => v.id !== id);
+  const first = variations[0]?.id ?? '';
+  const without = (r: RolloutDraft): RolloutDraft => ({
+    ...r,
+    variationId: r.variationId === id ? first : r.variationId,
+    shares: r.shares.filter((s) => s.variationId !== id),
+  });
+  return {
+    ...d,
+    variations,
+    disabledVariationId: d.disabledVariationId === id ? first : d.disabledVariationId,
+    targetUsers: d.targetUsers.filter((t) => t.variationId !== id),
+    rules: d.rules.map((r) => ({ ...r, rollout: without(r.rollout) })),
+    fallthrough: { ...d.fallthrough, rollout: without(d.fallthrough.rollout) },
+  };
+}

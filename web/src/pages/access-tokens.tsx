@@ -65,6 +65,7 @@ export function AccessTokensPage() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Role</th>
+              <th scope="col">Projects</th>
               <th scope="col">Prefix</th>
               <th scope="col">Created</th>
               <th scope="col">Expires</th>
@@ -78,6 +79,7 @@ export function AccessTokensPage() {
               <tr key={t.id}>
                 <td>{t.name}</td>
                 <td>{roleName(t.role)}</td>
+                <td>{t.allProjects ? 'all' : t.projectIds.length}</td>
                 <td className="mono">{t.tokenPrefix}…</td>
                 <td>
                   <When date={t.createdAt} />
@@ -119,7 +121,8 @@ export function AccessTokensPage() {
 }
 
 function CreateTokenDialog({ onClose }: { onClose: () => void }) {
-  const { api } = useSession();
+  const { api, project } = useSession();
+  const [allProjects, setAllProjects] = useState(true);
   const [name, setName] = useState('');
   const [role, setRole] = useState(Role.ROLE_EDITOR);
   const [days, setDays] = useState('90');
@@ -156,8 +159,8 @@ function CreateTokenDialog({ onClose }: { onClose: () => void }) {
               api.accessTokens.createAccessToken({
                 name: name.trim(),
                 role,
-                allProjects: true,
-                projectIds: [],
+                allProjects,
+                projectIds: allProjects ? [] : [project.id],
                 ...(days ? { expiresAt: new Date(Date.now() + Number(days) * 86_400_000) } : {}),
               }),
             )
@@ -182,6 +185,14 @@ function CreateTokenDialog({ onClose }: { onClose: () => void }) {
             </select>
           )}
         </Field>
+        <label>
+          <input
+            type="checkbox"
+            checked={allProjects}
+            onChange={(e) => setAllProjects(e.target.checked)}
+          />{' '}
+          All projects (otherwise only {project.name})
+        </label>
         <TextField
           label="Expires in (days)"
           value={days}

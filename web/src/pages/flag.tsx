@@ -11,12 +11,13 @@ import { describeFlag, diffLines, hasChanges } from '../model/diff.js';
 import type { FlagDraft } from '../model/flag-draft.js';
 import {
   FLAG_EDIT_PATHS,
+  addVariation,
   draftFromFlag,
   errorsAt,
   flagFromDraft,
+  removeVariation,
   validateDraft,
 } from '../model/flag-draft.js';
-import { sharesFromRollout } from '../model/rollout.js';
 import {
   ChipsInput,
   Dialog,
@@ -449,7 +450,7 @@ function FlagEditor(props: {
               </div>
             ))}
             {flag.variationType !== VariationType.VARIATION_TYPE_BOOLEAN && (
-              <button type="button" onClick={() => setDraft(addVariation(draft))}>
+              <button type="button" onClick={() => setDraft(addVariation(draft, newId()))}>
                 Add variation
               </button>
             )}
@@ -536,26 +537,6 @@ function ReviewDialog(props: {
       </footer>
     </Dialog>
   );
-}
-
-function addVariation(d: FlagDraft): FlagDraft {
-  const variations = [...d.variations, { id: newId(), name: '', value: '' }];
-  const withShare = (r: FlagDraft['fallthrough']['rollout']) => ({
-    ...r,
-    shares: sharesFromRollout([], variations).map(
-      (s) => r.shares.find((x) => x.variationId === s.variationId) ?? s,
-    ),
-  });
-  return {
-    ...d,
-    variations,
-    rules: d.rules.map((r) => ({ ...r, rollout: withShare(r.rollout) })),
-    fallthrough: { ...d.fallthrough, rollout: withShare(d.fallthrough.rollout) },
-  };
-}
-
-function removeVariation(d: FlagDraft, id: string): FlagDraft {
-  return { ...d, variations: d.variations.filter((v) => v.id !== id) };
 }
 
 /** "Boolean", "String"… */
