@@ -27,6 +27,8 @@ import {
   SecretKind,
 } from '@vane/gen/web/vane/admin/v1/environment_service';
 import { InsightsServiceDefinition } from '@vane/gen/web/vane/analytics/v1/insights_service';
+import { FeatureFlagServiceDefinition } from '@vane/gen/web/vane/admin/v1/feature_flag_service';
+import { FeatureFlag, VariationType } from '@vane/gen/web/vane/model/v1/flag';
 import { ClientFrame, ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
 import { SyncKind, SyncRequest } from '@vane/gen/node/vane/sync/v1/sync';
 import { loadEmbeddedConfig } from '../embedded-config.js';
@@ -92,6 +94,9 @@ function clients() {
     >,
     insights: factory.create(InsightsServiceDefinition, channel) as unknown as WebClient<
       typeof InsightsServiceDefinition
+    >,
+    flags: factory.create(FeatureFlagServiceDefinition, channel) as unknown as WebClient<
+      typeof FeatureFlagServiceDefinition
     >,
   };
 }
@@ -351,5 +356,40 @@ describe('embedded edge: admin UI and SDK paths', () => {
     const res = await fetch(`${vane.urls.edge}/sdk/v1/stream?kind=server`);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(await res.text()).not.toMatch(/admin UI/);
+  });
+
+  it('proxies OFREP to ELS: a flag made over gRPC-web evaluates through the edge', async () => {
+    const { projects, environments, flags } = clients();
+    const { project } = await projects.createProject({
+      key: 'ofrep',
+      name: 'OFREP',
+      description: '',
+    });
+    const { environment } = await environments.createEnvironment({
+      projectId: project!.id,
+      key: 'dev',
+      name: 'Dev',
+      description: '',
+    });
+    await flags.createFeatureFlag({
+      envId: environment!.id,
+      comment: '',
+      flag: FeatureFlag.fromPartial({
+        key: 'dark-mode',
+        name: 'Dark mode',
+        variationType: VariationType.VARIATION_TYPE_BOOLEAN,
+        isEnabled: true,
+      }),
+    });
+    const secret = environment!.secrets.find(
+      (s) => s.kind === SecretKind.SECRET_KIND_CLIENT,
+    )!.value;
+    const res = await fetch(`${vane.urls.edge}/ofrep/v1/evaluate/flags/dark-mode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ context: { targetingKey: 'user-1' } }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ key: 'dark-mode', value: true });
   });
 });
