@@ -327,6 +327,25 @@ describe('admin UI in Chromium', () => {
     await page.getByText('Revision 2').waitFor();
     const { segment } = await api.segments.getSegment({ envId: env.id, key: 'beta-users' });
     expect(segment!.included).toEqual(['ann', 'bob', 'carol']);
+
+    // A new segment with a rule built in the condition builder.
+    await page.getByRole('link', { name: '← Segments' }).click();
+    await page.getByRole('button', { name: 'New segment' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('Dutch users');
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await page.getByRole('heading', { name: /Dutch users/ }).waitFor();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByLabel('Attribute').fill('country');
+    await page.getByLabel('Operator').selectOption({ label: 'is one of' });
+    await page.getByLabel('Values').fill('NL, BE');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Revision 2').waitFor();
+    const dutch = await api.segments.getSegment({ envId: env.id, key: 'dutch-users' });
+    expect(dutch.segment!.rules[0]!.conditions).toEqual([
+      expect.objectContaining({ property: 'country', op: 'IsOneOf', value: '["NL","BE"]' }),
+    ]);
   });
 
   it('creates a metric and an experiment, starts it, and shows results after events are sent', async () => {
