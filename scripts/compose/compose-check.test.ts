@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TOPICS } from '@vane/core';
 import { checkCompose, finalStageUser } from './compose-check.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -83,6 +84,14 @@ describe('docker-compose.yml', () => {
     for (const file of ['api-server', 'els', 'analytics', 'web']) {
       const user = finalStageUser(readFileSync(resolve(root, file, 'Dockerfile'), 'utf8'));
       expect(user, file).toMatch(/^(node|101)$/);
+    }
+  });
+
+  it("creates every Kafka topic Vane uses (core's TOPICS)", () => {
+    for (const topic of Object.values(TOPICS)) {
+      expect(compose).toMatch(
+        new RegExp(`for topic in [^;]*\\b${topic.replace(/\./g, '\\.')}(\\s|;)`),
+      );
     }
   });
 });
