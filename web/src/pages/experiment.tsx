@@ -50,6 +50,26 @@ export function ExperimentPage({ id }: { id: string }) {
           </div>
         </div>
         <div className="row">
+          {!experiment.isArchived && (
+            <button
+              type="button"
+              disabled={action.busy}
+              onClick={() => {
+                if (!window.confirm('Archive this experiment? A running iteration is stopped.'))
+                  return;
+                void action
+                  .run(() =>
+                    api.experiments.archiveExperiment({
+                      id: experiment.id,
+                      expectedRevision: experiment.revision,
+                    }),
+                  )
+                  .then((r) => r?.experiment && setOverride(r.experiment));
+              }}
+            >
+              Archive
+            </button>
+          )}
           {running ? (
             <button
               type="button"
@@ -95,6 +115,9 @@ export function ExperimentPage({ id }: { id: string }) {
         </div>
       </header>
       {action.error !== undefined && <ErrorBox error={action.error} />}
+      {experiment.isArchived && (
+        <p className="muted">This experiment is archived; its results are kept.</p>
+      )}
       {iterations.length === 0 ? (
         <div className="empty">
           Not started yet. Start it to begin counting exposures and conversions.
