@@ -187,6 +187,23 @@ describe('vane CLI', () => {
     expect(stagingBeta.id).not.toBe(beta.id);
     expect(rule.rules[0]!.conditions[0]!.value).toBe(JSON.stringify([stagingBeta.id]));
 
+    // The export evaluated locally with @vane/core agrees with the server, user by user.
+    for (const user of ['ann', 'bo', 'x', 'zed']) {
+      const offline = await vaneCli('--json', 'flags', 'eval', '--file', file, '-u', user);
+      const online = await vaneCli('--json', 'flags', 'eval', '-e', 'shop/staging', '-u', user);
+      const pick = (out: string) =>
+        (JSON.parse(out) as { flagKey: string; value: string }[])
+          .map((r) => `${r.flagKey}=${r.value}`)
+          .sort();
+      expect(offline.code).toBe(0);
+      expect(pick(offline.out)).toEqual(pick(online.out));
+    }
+    const local = await vaneCli('flags', 'eval', 'button-color', '--file', file, '-u', 'bo');
+    expect(local.out).toMatch(/^button-color\s+#00f/m);
+    const missing = await vaneCli('flags', 'eval', 'nope', '--file', file, '-u', 'bo');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/the export has no flag "nope"/);
+
     // A changed flag in the file is updated in place.
     const edited = JSON.parse(await readFile(file, 'utf8')) as {
       flags: { key: string; name: string; isEnabled: boolean }[];

@@ -14,6 +14,7 @@ import { SecretKind } from '@vane/gen/node/vane/admin/v1/environment_service';
 import { AdminApiError, connectAdminApi } from './admin-client.js';
 import type { AdminApi } from './admin-client.js';
 import { exportEnvironment, importEnvironment, parseExport } from './environment-transfer.js';
+import { evaluateExport } from './offline-evaluation.js';
 import { UsageError, findEnvironment, findProject } from './resolve.js';
 
 /** Where the CLI reads its defaults and writes its output. */
@@ -418,20 +419,38 @@ function buildProgram(io: CliIo): Command {
   flags
     .command('eval [keys...]')
     .alias('evaluate')
-    .description('evaluate flags (all when no key is given) for a user, on the server')
+    .description(
+      'evaluate flags (all when no key is given) for a user: on the server, or locally from an export with --file',
+    )
     .addOption(envOption())
+    .option('-f, --file <export.json>', 'evaluate this export locally with @vane/core, no server')
     .requiredOption('-u, --user <keyId>', "the user's key")
     .option('--user-name <name>', "the user's name", '')
     .option('-a, --attr <name=value>', 'a user attribute (repeat)', collect)
     .action(
       async (
         keys: string[],
-        o: { env?: string; user: string; userName: string; attr?: string[] },
+        o: { env?: string; file?: string; user: string; userName: string; attr?: string[] },
       ) => {
         const customProperties = parsePairs(o.attr ?? [], '--attr').map(([name, value]) => ({
           name,
           value,
         }));
+        if (o.file) {
+          let text: string;
+          try {
+            text = await readFile(o.file, 'utf8');
+          } catch (err) {
+            throw new UsageError(`cannot read ${o.file}: ${(err as Error).message}`);
+          }
+          const results = evaluateExport(parseExport(text, o.file), keys, {
+            keyId: o.user,
+            name: o.userName,
+            customizedProperties: customProperties,
+          });
+          print(results, () => table(results.map((r) => [r.flagKey, r.value, r.reason])));
+          return;
+        }
         const env = await envOf(o);
         const { results } = await connect().flags.evaluateFeatureFlags({
           envId: env.id,
