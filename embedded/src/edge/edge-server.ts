@@ -63,10 +63,11 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   });
   const els = new HttpProxy(options.els.host, options.els.port, logger);
   const index = join(options.webDist, 'index.html');
-  // The UI may be built after Vane started: look for it until it is there.
+  // The UI may be built (or rebuilt, with new hashed asset names) while Vane runs: look for it
+  // until it is there, and read the folder on each request (`dev`) rather than once.
   let ui: ReturnType<typeof sirv> | undefined;
   const serveUi = (req: IncomingMessage, res: ServerResponse): void => {
-    if (!ui && existsSync(index)) ui = sirv(options.webDist, { single: true, etag: true });
+    if (!ui && existsSync(index)) ui = sirv(options.webDist, { single: true, dev: true });
     if (!ui) {
       res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 200 : 405, {
         'content-type': 'text/plain; charset=utf-8',

@@ -307,6 +307,10 @@ describe('embedded edge: admin UI and SDK paths', () => {
     expect(await page.text()).toContain('<title>Vane</title>');
     const asset = await fetch(`${vane.urls.edge}/assets/app.js`);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    // A rebuild while Vane runs (new hashed names) is served without a restart.
+    await writeFile(join(webDist, 'assets', 'app-2.js'), 'console.log(2)');
+    const rebuilt = await fetch(`${vane.urls.edge}/assets/app-2.js`);
+    expect(await rebuilt.text()).toBe('console.log(2)');
   });
 
   it('proxies the SDK WebSocket stream to ELS', async () => {
