@@ -285,6 +285,20 @@ describe('admin UI in Chromium', () => {
     await page.getByText('Revision 4').waitFor();
     expect(await page.getByLabel('Rule 1 name').inputValue()).toBe('Beta users');
 
+    // "Test a user": ann is in the segment, so the rule decides; zed gets the default.
+    await page.getByLabel('User key').fill('ann');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await expect.poll(() => page.locator('.preview-result').innerText()).toMatch(/\(Beta users\)$/);
+    await page.getByLabel('User key').fill('zed');
+    await page.getByLabel('Properties').fill('country');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await page.getByText('“country” is not name=value.').waitFor();
+    await page.getByRole('button', { name: 'Remove country' }).click();
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await expect.poll(() => page.locator('.preview-result').innerText()).toMatch(/^Serves true \(/);
+    expect(await page.locator('.preview-result').innerText()).not.toContain('Beta users');
+
     // A smaller laptop screen: the editor fits without horizontal scrolling.
     await page.setViewportSize({ width: 1280, height: 720 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(

@@ -28,6 +28,7 @@ export function describeFlag(
     ),
     `When off, serve: ${variation(flag.disabledVariationId)}`,
     ...flag.targetUsers.map((t) => `Target ${variation(t.variationId)}: ${t.keyIds.join(', ')}`),
+    ...flag.prerequisites.map((p) => `Requires ${p.flagKey} to serve ${p.variationId}`),
   ];
   flag.rules.forEach((rule, i) => {
     lines.push(`Rule ${i + 1} "${rule.name}":`);

@@ -41,6 +41,7 @@ import {
 } from './flag-targeting.js';
 import { FlagHistory } from './flag-history.js';
 import { FlagInsights } from './flag-insights.js';
+import { FlagPreview } from './flag-preview.js';
 
 const TABS: [string, string][] = [
   ['targeting', 'Targeting'],
@@ -372,6 +373,7 @@ function FlagEditor(props: {
               errors={errorsAt(errors, 'flag.disabled_variation_id')}
             />
           </section>
+          <FlagPreview flag={flag} />
         </div>
       )}
 
