@@ -7,7 +7,7 @@ export { KafkaChangePublisher, KafkaMessageSource } from './bus/kafka-bus.js';
 export type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
 export { MemoryDocumentStore } from './store/memory-document-store.js';
 export { MongoDocumentStore } from './store/mongo-document-store.js';
-export type { DocumentStore } from './store/document-store.js';
+export type { DocumentStore, Filter } from './store/document-store.js';
 export { loadConfig } from './config.js';
 export { grpcAnalyticsGateway } from './flags/grpc-analytics-gateway.js';
 export type { ApiServerConfig } from './config.js';

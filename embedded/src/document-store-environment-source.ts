@@ -2,8 +2,13 @@
 // process both services share the store instead of ELS reading MongoDB. Same document shapes as
 // ELS's MongoDB adapter (the api-server's `environments`, `flags` and `segments` collections).
 import type { FeatureFlag, Segment } from '@vane/core';
-import type { DocumentStore } from '@vane/api-server';
-import type { EnvironmentContents, EnvironmentSource, SecretGrant } from '@vane/els';
+import type { DocumentStore, Filter } from '@vane/api-server';
+import type {
+  EnvironmentChanges,
+  EnvironmentContents,
+  EnvironmentSource,
+  SecretGrant,
+} from '@vane/els';
 import { SourceUnavailableError } from '@vane/els';
 
 interface EnvDoc {
@@ -33,12 +38,34 @@ export class DocumentStoreEnvironmentSource implements EnvironmentSource {
 
   async loadEnvironment(envId: string): Promise<EnvironmentContents> {
     const [flags, segments] = await Promise.all([
-      this.#all<Versioned<FeatureFlag>>('flags', envId),
-      this.#all<Versioned<Segment>>('segments', envId),
+      this.#all<Versioned<FeatureFlag>>('flags', { envId }),
+      this.#all<Versioned<Segment>>('segments', { envId }),
     ]);
     return {
       flags: flags.map((f) => ({ ...f, id: f._id })),
       segments: segments.map((s) => ({ ...s, id: s._id })),
+    };
+  }
+
+  /**
+   * See EnvironmentSource. The store lists live documents only, so deletions show as ids missing
+   * from `liveFlagIds`/`liveSegmentIds` (the tombstone lists stay empty).
+   */
+  async changesSince(envId: string, since: number): Promise<EnvironmentChanges> {
+    const newer = { envId, version: { gt: since } };
+    const [flags, segments, flagIds, segmentIds] = await Promise.all([
+      this.#all<Versioned<FeatureFlag>>('flags', newer),
+      this.#all<Versioned<Segment>>('segments', newer),
+      this.#all<Versioned<object>>('flags', { envId }),
+      this.#all<Versioned<object>>('segments', { envId }),
+    ]);
+    return {
+      flags: flags.map((f) => ({ ...f, id: f._id })),
+      segments: segments.map((s) => ({ ...s, id: s._id })),
+      deletedFlags: [],
+      deletedSegments: [],
+      liveFlagIds: flagIds.map((f) => f._id),
+      liveSegmentIds: segmentIds.map((s) => s._id),
     };
   }
 
@@ -47,12 +74,12 @@ export class DocumentStoreEnvironmentSource implements EnvironmentSource {
       throw new SourceUnavailableError('the document store is closed');
   }
 
-  async #all<T extends Versioned<object>>(name: string, envId: string): Promise<T[]> {
+  async #all<T extends Versioned<object>>(name: string, filter: Filter): Promise<T[]> {
     const collection = this.store.collection<T>(name);
     const out: T[] = [];
     let after: { value: string; id: string } | undefined;
     for (;;) {
-      const page = await collection.list({ filter: { envId }, orderBy: '_id', limit: 500, after });
+      const page = await collection.list({ filter, orderBy: '_id', limit: 500, after });
       out.push(...page.items);
       const last = page.items[page.items.length - 1];
       if (!page.hasMore || !last) return out;
