@@ -383,6 +383,16 @@ describe('feature flags', () => {
       comment: '',
     });
     expect(restored.flag?.isArchived).toBe(false);
+    // Archiving switched it off, and a restore brings it back off.
+    expect(restored.flag?.isEnabled).toBe(false);
+    const on = await owner.flags.toggleFeatureFlag({
+      envId,
+      key: 'checkout',
+      enabled: true,
+      expectedRevision: 0,
+      comment: '',
+    });
+    expect(on.flag?.isEnabled).toBe(true);
   });
 
   it('evaluates flags for a user (preview) with FeatBit reasons', async () => {

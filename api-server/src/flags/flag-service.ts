@@ -299,8 +299,11 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         req.expectedRevision,
         'archived',
         req.comment,
-        (cur) =>
-          archiveTransition(true, cur, ResourceType.RESOURCE_TYPE_FEATURE_FLAG, 'flag', req.key),
+        // Archiving also switches the flag off, so a restore brings it back off (see the proto).
+        (cur) => ({
+          ...archiveTransition(true, cur, ResourceType.RESOURCE_TYPE_FEATURE_FLAG, 'flag', req.key),
+          isEnabled: false,
+        }),
         principal.tokenId,
       );
       return { flag };
