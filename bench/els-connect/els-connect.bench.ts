@@ -18,7 +18,7 @@ import {
 import { fmt, printTable, ratio, summarize } from '../els-shared/stats.js';
 import type { Summary } from '../els-shared/stats.js';
 
-const RATES = (process.env['BENCH_CONNECT_RATES'] ?? '250,500,1000,1500,2000,2500,3000,4000')
+const RATES = (process.env['BENCH_CONNECT_RATES'] ?? '250,500,750,1000,1250,1500,2000,2500,3000')
   .split(',')
   .map(Number);
 const STEP_MS = Number(process.env['BENCH_CONNECT_STEP_MS'] ?? 3000);
