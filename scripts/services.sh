@@ -318,9 +318,18 @@ one_service() {
     die "${NAME[$svc]}: stop/start only manages servers this script installed natively"
 }
 
+# Fault tests rely on `stop`: it fails when the server still answers afterwards (e.g. one this
+# rig did not start, reused from another checkout), so a fault test can never pass without the
+# fault.
+declare -A NATIVE_PORT=([redis]=$REDIS_PORT [clickhouse]=$CH_HTTP_PORT [kafka]=$KAFKA_PORT
+  [mongo]=$FERRETDB_PORT)
+
 cmd_stop() {
   one_service "$1"
   "${1}_native_stop"
+  if tcp_open 127.0.0.1 "${NATIVE_PORT[$1]}"; then
+    die "${NAME[$1]} still answers on port ${NATIVE_PORT[$1]}: this rig did not start it (no live pid file in $RIG), so it cannot stop it"
+  fi
   log "${NAME[$1]}: stopped"
 }
 
