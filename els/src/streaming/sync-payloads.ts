@@ -1,7 +1,8 @@
 // Builds the SyncResponse frames: definitions for server SDKs, evaluations for client SDKs.
-import type { EndUser } from '@vane/core';
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import type { CompiledEnvironment, EndUser } from '@vane/core';
 import type { ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
-import { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
+import { SyncKind, SyncResponse } from '@vane/gen/node/vane/sync/v1/sync';
 import type { DefinitionsPayload, EvaluationsPayload } from '@vane/gen/node/vane/sync/v1/sync';
 import type { EvaluationResult as ProtoResult } from '@vane/gen/node/vane/model/v1/evaluation';
 import { flagToProto, segmentToProto } from '../mapping/definition-mapping.js';
@@ -24,6 +25,42 @@ export function definitionsFrame(
     deletedSegments: [...view.deletedSegments],
   };
   return syncFrame(requestId, kind, version, { $case: 'definitions', value: payload });
+}
+
+// Field tags of the two fields written around a cached body: `ServerFrame.sync` (field 1,
+// length-delimited) and `SyncResponse.request_id` (field 1, varint).
+const SERVER_FRAME_SYNC_TAG = (1 << 3) | 2;
+const SYNC_RESPONSE_REQUEST_ID_TAG = (1 << 3) | 0;
+
+// The encoded FULL SyncResponse (without its request id) of each compiled environment: every
+// server SDK that asks for a FULL of the same version gets the same bytes, so they are mapped and
+// encoded once per change, not once per SDK. A change replaces the compiled environment, so an
+// entry dies with the version it describes.
+const fullBodies = new WeakMap<CompiledEnvironment, { version: number; body: Uint8Array }>();
+
+/**
+ * The encoded ServerFrame answering a server SDK's sync from `since` when that is a FULL (the
+ * snapshot cannot patch from it): the cached SyncResponse body with the request id written in
+ * front of it (Protobuf fields may come in any order).
+ */
+export function fullDefinitionsBytes(
+  snapshot: EnvironmentSnapshot,
+  since: number,
+  requestId: number,
+): Uint8Array {
+  const compiled = snapshot.compiled;
+  let cached = fullBodies.get(compiled);
+  if (cached === undefined || cached.version !== snapshot.version) {
+    const view = snapshot.definitionsSince(since);
+    if (view.kind !== 'full') throw new Error(`a sync from version ${since} is not a FULL`);
+    const frame = definitionsFrame(0, 'full', view.version, view);
+    if (frame.kind?.$case !== 'sync') throw new Error('definitionsFrame built no sync frame');
+    cached = { version: view.version, body: SyncResponse.encode(frame.kind.value).finish() };
+    fullBodies.set(compiled, cached);
+  }
+  const writer = new BinaryWriter().uint32(SERVER_FRAME_SYNC_TAG).fork();
+  if (requestId !== 0) writer.uint32(SYNC_RESPONSE_REQUEST_ID_TAG).uint32(requestId);
+  return writer.raw(cached.body).join().finish();
 }
 
 /** A SyncResponse frame around an evaluations payload. */

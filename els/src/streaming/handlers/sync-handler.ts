@@ -2,7 +2,7 @@
 import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { SyncRequest } from '@vane/gen/node/vane/sync/v1/sync';
 import { endUserFromProto } from '../../mapping/evaluation-mapping.js';
-import { definitionsFrame, sendEvaluations } from '../sync-payloads.js';
+import { definitionsFrame, fullDefinitionsBytes, sendEvaluations } from '../sync-payloads.js';
 import { snapshotFor } from './handler-context.js';
 import type { FrameHandler } from './handler-context.js';
 
@@ -28,8 +28,12 @@ export const handleSync: FrameHandler<SyncRequest> = async (conn, request, ctx) 
   const snapshot = await snapshotFor(conn, requestId, ctx);
   if (snapshot === undefined) return;
   if (conn.kind === 'server') {
-    const view = snapshot.definitionsSince(request.version);
-    conn.send(definitionsFrame(requestId, view.kind, view.version, view));
+    if (snapshot.canPatch(request.version)) {
+      const view = snapshot.definitionsSince(request.version);
+      conn.send(definitionsFrame(requestId, view.kind, view.version, view));
+    } else {
+      conn.sendBytes(fullDefinitionsBytes(snapshot, request.version, requestId));
+    }
   } else if (request.user !== undefined) {
     sendEvaluations(conn, snapshot, endUserFromProto(request.user), requestId, request.version);
     ctx.reporter?.userSeen(conn.envId, request.user);
