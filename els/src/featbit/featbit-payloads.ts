@@ -1,6 +1,6 @@
 // The `data-sync` payloads of FeatBit's protocol (featbit.md §2.5), built from an environment
 // snapshot: definitions for server SDKs, evaluated results for client SDKs.
-import type { EndUser } from '@vane/core';
+import type { CompiledEnvironment, EndUser } from '@vane/core';
 import { resultSignature } from '../mapping/evaluation-mapping.js';
 import type { AppliedChange, EnvironmentSnapshot } from '../sync/environment-snapshot.js';
 import {
@@ -38,15 +38,48 @@ export interface EvaluatedPayload {
  * replaces the SDK's store, which drops what was deleted.
  */
 export function serverPayload(snapshot: EnvironmentSnapshot, timestamp: number): ServerPayload {
-  let view = snapshot.definitionsSince(timestamp);
-  if (view.kind === 'patch' && (view.deletedFlags.length > 0 || view.deletedSegments.length > 0)) {
-    view = snapshot.definitionsSince(0);
+  const view = snapshot.definitionsSince(timestamp);
+  if (view.kind === 'full' || view.deletedFlags.length > 0 || view.deletedSegments.length > 0) {
+    return fullServerPayload(snapshot);
   }
   return {
     eventType: view.kind,
     featureFlags: view.flags.map((f) => flagToFeatBit(f, snapshot.envId)),
     segments: view.segments.map((s) => segmentToFeatBit(s, snapshot.envId)),
   };
+}
+
+// The FULL server payload of each compiled environment, built once per version and shared by
+// every FeatBit server SDK that needs one (a change replaces the compiled environment). Callers
+// must not modify it; `serverFrameText` serializes it once too.
+const fullPayloads = new WeakMap<
+  CompiledEnvironment,
+  { readonly version: number; readonly payload: ServerPayload }
+>();
+
+function fullServerPayload(snapshot: EnvironmentSnapshot): ServerPayload {
+  const cached = fullPayloads.get(snapshot.compiled);
+  if (cached !== undefined && cached.version === snapshot.version) return cached.payload;
+  const view = snapshot.definitionsSince(0);
+  const payload: ServerPayload = {
+    eventType: 'full',
+    featureFlags: view.flags.map((f) => flagToFeatBit(f, snapshot.envId)),
+    segments: view.segments.map((s) => segmentToFeatBit(s, snapshot.envId)),
+  };
+  fullPayloads.set(snapshot.compiled, { version: snapshot.version, payload });
+  return payload;
+}
+
+const frameTexts = new WeakMap<ServerPayload, string>();
+
+/** The `data-sync` frame text of a server payload (serialized once for a shared FULL). */
+export function serverFrameText(payload: ServerPayload): string {
+  let text = frameTexts.get(payload);
+  if (text === undefined) {
+    text = JSON.stringify({ messageType: 'data-sync', data: payload });
+    if (payload.eventType === 'full') frameTexts.set(payload, text);
+  }
+  return text;
 }
 
 /** The server push for one applied change: a PATCH, or a FULL when it deletes something. */

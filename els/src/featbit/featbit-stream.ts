@@ -14,7 +14,7 @@ import type { AppliedChange } from '../sync/environment-snapshot.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { clientFlagToFeatBit, removedClientFlag, userFromFeatBit } from './featbit-json.js';
 import type { FeatBitClientFlag } from './featbit-json.js';
-import { clientPayload, serverPayload, serverPush } from './featbit-payloads.js';
+import { clientPayload, serverFrameText, serverPayload, serverPush } from './featbit-payloads.js';
 import type { FeatBitMetrics } from './featbit-metrics.js';
 import { parseConnectionToken } from './featbit-token.js';
 
@@ -285,7 +285,7 @@ export class FeatBitStream {
     }
     if (user === undefined) {
       const payload = serverPayload(snapshot, timestamp);
-      send(conn, 'data-sync', payload);
+      sendText(conn, serverFrameText(payload));
       this.deps.metrics?.syncs.inc({ type: 'server', event: payload.eventType });
     } else {
       conn.user = user;
@@ -311,7 +311,7 @@ export class FeatBitStream {
       try {
         if (conn.kind === 'server') {
           serverPayloadOf ??= serverPush(change, snapshot);
-          serverFrame ??= frame('data-sync', serverPayloadOf);
+          serverFrame ??= serverFrameText(serverPayloadOf);
           sendText(conn, serverFrame);
           this.deps.metrics?.syncs.inc({ type: 'server', event: serverPayloadOf.eventType });
         } else {
