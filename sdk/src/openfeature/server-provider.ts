@@ -1,12 +1,6 @@
 // OpenFeature provider for the Node server SDK (`@openfeature/server-sdk`): evaluates locally
 // through a `VaneServerClient` and turns its states into provider events.
-import {
-  ErrorCode,
-  GeneralError,
-  OpenFeatureEventEmitter,
-  ProviderEvents,
-  ProviderFatalError,
-} from '@openfeature/server-sdk';
+import { OpenFeatureEventEmitter, ProviderEvents } from '@openfeature/server-sdk';
 import type {
   EvaluationContext,
   JsonValue,
@@ -17,10 +11,10 @@ import type {
 } from '@openfeature/server-sdk';
 import type { FeatureFlag } from '@vane/core';
 import type { EvaluationDetail } from '../shared/evaluation-detail.js';
-import { VaneSdkError } from '../shared/sdk-error.js';
 import type { VaneServerOptions } from '../server/server-options.js';
 import { VaneServerClient } from '../server/vane-server-client.js';
 import type { VaneUser } from '../server/users.js';
+import { connectProvider } from './provider-lifecycle.js';
 import { missingKey, toResolution, userOfContext } from './resolution.js';
 import type { ContextOptions, FallthroughReason } from './resolution.js';
 
@@ -49,7 +43,6 @@ export class VaneServerProvider implements Provider {
   readonly events = new OpenFeatureEventEmitter();
   readonly #options: VaneServerProviderOptions;
   #client: VaneServerClient | undefined;
-  #initialized = false;
 
   constructor(options: VaneServerProviderOptions) {
     this.#options = options;
@@ -65,31 +58,12 @@ export class VaneServerProvider implements Provider {
     const client =
       'client' in this.#options ? this.#options.client : new VaneServerClient(this.#options);
     this.#client = client;
-    client.on('stale', () =>
-      this.events.emit(ProviderEvents.Stale, { message: 'connection to ELS lost' }),
+    await connectProvider(
+      client,
+      this.events,
+      ProviderEvents,
+      this.#options.initTimeoutMs ?? 10_000,
     );
-    client.on('ready', () => {
-      if (this.#initialized) this.events.emit(ProviderEvents.Ready);
-    });
-    client.on('change', ({ flagKeys }) =>
-      this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [...flagKeys] }),
-    );
-    client.on('error', (error) => {
-      if (this.#initialized)
-        this.events.emit(ProviderEvents.Error, {
-          message: error.message,
-          ...(error.permanent ? { errorCode: ErrorCode.PROVIDER_FATAL } : {}),
-        });
-    });
-    try {
-      await client.waitForReady(this.#options.initTimeoutMs ?? 10_000);
-    } catch (error) {
-      if (error instanceof VaneSdkError && error.permanent)
-        throw new ProviderFatalError(error.message);
-      throw new GeneralError(error instanceof Error ? error.message : String(error));
-    } finally {
-      this.#initialized = true;
-    }
   }
 
   /** OpenFeature tracking: a metric event for the context's user (`details.value`, default 1). */

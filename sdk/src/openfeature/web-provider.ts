@@ -1,12 +1,6 @@
 // OpenFeature provider for the browser client SDK (`@openfeature/web-sdk`): results evaluated by
 // ELS for the context's user; a context change is an `identify`.
-import {
-  ErrorCode,
-  GeneralError,
-  OpenFeatureEventEmitter,
-  ProviderEvents,
-  ProviderFatalError,
-} from '@openfeature/web-sdk';
+import { OpenFeatureEventEmitter, ProviderEvents, ProviderFatalError } from '@openfeature/web-sdk';
 import type {
   EvaluationContext,
   JsonValue,
@@ -18,7 +12,7 @@ import type {
 import { VaneClient } from '../client/vane-client.js';
 import type { VaneClientOptions } from '../client/vane-client.js';
 import type { EvaluationDetail } from '../shared/evaluation-detail.js';
-import { VaneSdkError } from '../shared/sdk-error.js';
+import { connectProvider } from './provider-lifecycle.js';
 import { missingKey, toResolution, userOfContext } from './resolution.js';
 import type { ContextOptions } from './resolution.js';
 
@@ -36,7 +30,6 @@ export class VaneWebProvider implements Provider {
   readonly events = new OpenFeatureEventEmitter();
   readonly #options: VaneWebProviderOptions;
   #client: VaneClient | undefined;
-  #initialized = false;
 
   constructor(options: VaneWebProviderOptions) {
     this.#options = options;
@@ -54,31 +47,12 @@ export class VaneWebProvider implements Provider {
       throw new ProviderFatalError('the evaluation context needs a targetingKey');
     const client = new VaneClient({ ...this.#options, user });
     this.#client = client;
-    client.on('stale', () =>
-      this.events.emit(ProviderEvents.Stale, { message: 'connection to ELS lost' }),
+    await connectProvider(
+      client,
+      this.events,
+      ProviderEvents,
+      this.#options.initTimeoutMs ?? 10_000,
     );
-    client.on('ready', () => {
-      if (this.#initialized) this.events.emit(ProviderEvents.Ready);
-    });
-    client.on('change', ({ flagKeys }) =>
-      this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [...flagKeys] }),
-    );
-    client.on('error', (error) => {
-      if (this.#initialized)
-        this.events.emit(ProviderEvents.Error, {
-          message: error.message,
-          ...(error.permanent ? { errorCode: ErrorCode.PROVIDER_FATAL } : {}),
-        });
-    });
-    try {
-      await client.waitForReady(this.#options.initTimeoutMs ?? 10_000);
-    } catch (error) {
-      if (error instanceof VaneSdkError && error.permanent)
-        throw new ProviderFatalError(error.message);
-      throw new GeneralError(error instanceof Error ? error.message : String(error));
-    } finally {
-      this.#initialized = true;
-    }
   }
 
   /** Identifies as the new context's user; resolves when ELS answered for them. */
