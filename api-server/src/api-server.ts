@@ -17,7 +17,10 @@ import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_serv
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import { ACCESS_TOKENS } from './access-tokens/access-token-doc.js';
 import type { AccessTokenDoc } from './access-tokens/access-token-doc.js';
-import { accessTokenService, bootstrapOwner } from './access-tokens/access-token-service.js';
+import { accessTokenService } from './access-tokens/access-token-service.js';
+import { bootstrapOwner } from './access-tokens/create-token.js';
+import { TOKEN_USAGE, TokenUsage } from './access-tokens/token-usage.js';
+import type { TokenUsageDoc } from './access-tokens/token-usage.js';
 import { auditLogService } from './audit/audit-log-service.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
@@ -112,6 +115,7 @@ export async function startApiServer(
   const flags = store.collection<FlagDoc>(FLAGS.name, FLAGS.unique);
   const segments = store.collection<SegmentDoc>(SEGMENTS.name, SEGMENTS.unique);
   const tokens = store.collection<AccessTokenDoc>(ACCESS_TOKENS.name, ACCESS_TOKENS.unique);
+  const tokenUsage = store.collection<TokenUsageDoc>(TOKEN_USAGE.name);
   const endUsers = store.collection<EndUserDoc>(END_USERS.name, END_USERS.unique);
   const metrics = store.collection<MetricDoc>(METRICS.name, METRICS.unique);
   const experiments = store.collection<ExperimentDoc>(EXPERIMENTS.name, EXPERIMENTS.unique);
@@ -178,6 +182,13 @@ export async function startApiServer(
       envId: '',
       key: str(s, 'name'),
     })),
+    // Last-use times of tokens: relayed (to empty outboxes) but not audited, like end users.
+    kind(
+      tokenUsage,
+      ResourceType.RESOURCE_TYPE_ACCESS_TOKEN,
+      (s) => ({ projectId: '', envId: '', key: str(s, '_id') }),
+      { audit: false },
+    ),
     kind(metrics, ResourceType.RESOURCE_TYPE_METRIC, (s) => ({
       projectId: projectOfEnv(str(s, 'envId')),
       envId: str(s, 'envId'),
@@ -221,7 +232,8 @@ export async function startApiServer(
       await relay.recorded(collection, doc, record);
     },
   });
-  const authenticator = new Authenticator(tokens);
+  const usage = new TokenUsage(tokenUsage, writer, logger.child({ module: 'token-usage' }));
+  const authenticator = new Authenticator(tokens, usage);
   const access = envAccess(environments);
 
   const registry = new Registry();
@@ -358,7 +370,7 @@ export async function startApiServer(
     AccessTokenServiceService,
     grpcHandlers(
       'AccessTokenService',
-      accessTokenService(tokens, writer, authenticator),
+      accessTokenService({ tokens, usage, writer, authenticator }),
       authenticate,
       log,
       observe,

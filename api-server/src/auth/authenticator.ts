@@ -11,12 +11,21 @@ import { hashToken } from './token-secret.js';
 /** How long a looked-up token is trusted before it is read again (revocation delay), in ms. */
 const CACHE_MS = 2000;
 
+/** Learns of every successful authentication (to maintain `last_used_at`). */
+export interface UsageRecorder {
+  /** Notes that the token authenticated a call at `now`; never throws. */
+  touch(tokenId: string, now: number): Promise<void>;
+}
+
+const NO_USAGE: UsageRecorder = { touch: async () => {} };
+
 /** Authenticates calls against the access-token collection. */
 export class Authenticator {
   readonly #cache = new Map<string, { doc: AccessTokenDoc | undefined; until: number }>();
 
   constructor(
     private readonly tokens: Collection<AccessTokenDoc>,
+    private readonly usage: UsageRecorder = NO_USAGE,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -52,6 +61,7 @@ export class Authenticator {
         'the access token has expired',
       );
     }
+    await this.usage.touch(doc._id, now);
     return {
       tokenId: doc._id,
       tokenName: doc.name,
