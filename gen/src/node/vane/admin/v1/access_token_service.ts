@@ -121,7 +121,11 @@ export interface AccessToken {
   expiresAt?:
     | Date
     | undefined;
-  /** Output only. When the token was last used (updated at most once a minute); unset if never. */
+  /**
+   * Output only. When the token last authenticated a call; unset if never. Kept to the minute:
+   * the first call of a token in a minute records its time (one store write), later calls in
+   * that minute do not, so the value may lag the latest call by up to a minute.
+   */
   lastUsedAt?:
     | Date
     | undefined;
@@ -137,7 +141,10 @@ export interface ListAccessTokensRequest {
     | undefined;
   /** Case-insensitive substring matched against name and prefix; empty matches all. */
   query: string;
-  /** Include revoked and expired tokens (default: only usable ones). */
+  /**
+   * Include revoked and expired tokens (default false: only usable ones, i.e. neither revoked
+   * nor past `expires_at`).
+   */
   includeInactive: boolean;
 }
 
@@ -1198,13 +1205,23 @@ export const RevokeAccessTokenResponse: MessageFns<RevokeAccessTokenResponse> = 
  * never be read again. The first OWNER token is created by the api-server on its first start
  * (see its documentation).
  *
- * Auth: List, Create and Revoke need ADMIN; a caller can only create tokens whose role is at most
- * its own and whose scope is within its own, and only an OWNER can revoke an OWNER token.
- * GetAccessToken with an empty id ("who am I") works for any role; Get by id needs ADMIN.
+ * Auth: List, Create and Revoke need ADMIN (PERMISSION_DENIED, `ERROR_REASON_ROLE_INSUFFICIENT`,
+ * below it); GetAccessToken with an empty id ("who am I") works for any role, Get by id needs
+ * ADMIN. A caller's authority covers the tokens whose role is at most its own and whose scope lies
+ * within its own: every project of the token is in the caller's `project_ids`, and an
+ * `all_projects` token lies only within an `all_projects` caller. So only an OWNER sees or revokes
+ * an OWNER token, and a project-scoped ADMIN never sees a token that also covers other projects.
+ * A caller sees, gets and revokes only tokens within its authority; any other token id answers
+ * NOT_FOUND (`ERROR_REASON_NOT_FOUND`), exactly as an unknown id does, so that neither scope nor
+ * role reveals which ids exist. It creates only tokens within its authority; a higher `role`, an
+ * `all_projects` it lacks or a project outside its scope is INVALID_ARGUMENT naming that field.
  */
 export type AccessTokenServiceService = typeof AccessTokenServiceService;
 export const AccessTokenServiceService = {
-  /** Lists tokens, newest first (never their plaintext or hash). */
+  /**
+   * Lists the tokens within the caller's authority, newest first (never their plaintext or
+   * hash). By default only usable tokens (neither revoked nor expired); see `include_inactive`.
+   */
   listAccessTokens: {
     path: "/vane.admin.v1.AccessTokenService/ListAccessTokens" as const,
     requestStream: false as const,
@@ -1242,7 +1259,11 @@ export const AccessTokenServiceService = {
   },
   /**
    * Revokes a token: calls with it fail with UNAUTHENTICATED (`ERROR_REASON_TOKEN_REVOKED`) from
-   * now on. Revoking is final and idempotent. A token may revoke itself.
+   * now on. Revoking is final and idempotent. A token may revoke itself, whatever its role.
+   * The last usable OWNER token scoped to all projects cannot be revoked (a project-scoped OWNER
+   * does not count: it cannot create projects): FAILED_PRECONDITION with
+   * `ERROR_REASON_INVALID_STATE`, the token in `resource_id` and metadata
+   * `{"rule": "last_owner_token"}`. Create another all-projects OWNER token first.
    */
   revokeAccessToken: {
     path: "/vane.admin.v1.AccessTokenService/RevokeAccessToken" as const,
@@ -1258,7 +1279,10 @@ export const AccessTokenServiceService = {
 } as const;
 
 export interface AccessTokenServiceServer extends UntypedServiceImplementation {
-  /** Lists tokens, newest first (never their plaintext or hash). */
+  /**
+   * Lists the tokens within the caller's authority, newest first (never their plaintext or
+   * hash). By default only usable tokens (neither revoked nor expired); see `include_inactive`.
+   */
   listAccessTokens: handleUnaryCall<ListAccessTokensRequest, ListAccessTokensResponse>;
   /** Gets one token by id, or the calling token when `id` is empty. */
   getAccessToken: handleUnaryCall<GetAccessTokenRequest, GetAccessTokenResponse>;
@@ -1266,13 +1290,20 @@ export interface AccessTokenServiceServer extends UntypedServiceImplementation {
   createAccessToken: handleUnaryCall<CreateAccessTokenRequest, CreateAccessTokenResponse>;
   /**
    * Revokes a token: calls with it fail with UNAUTHENTICATED (`ERROR_REASON_TOKEN_REVOKED`) from
-   * now on. Revoking is final and idempotent. A token may revoke itself.
+   * now on. Revoking is final and idempotent. A token may revoke itself, whatever its role.
+   * The last usable OWNER token scoped to all projects cannot be revoked (a project-scoped OWNER
+   * does not count: it cannot create projects): FAILED_PRECONDITION with
+   * `ERROR_REASON_INVALID_STATE`, the token in `resource_id` and metadata
+   * `{"rule": "last_owner_token"}`. Create another all-projects OWNER token first.
    */
   revokeAccessToken: handleUnaryCall<RevokeAccessTokenRequest, RevokeAccessTokenResponse>;
 }
 
 export interface AccessTokenServiceClient extends Client {
-  /** Lists tokens, newest first (never their plaintext or hash). */
+  /**
+   * Lists the tokens within the caller's authority, newest first (never their plaintext or
+   * hash). By default only usable tokens (neither revoked nor expired); see `include_inactive`.
+   */
   listAccessTokens(
     request: ListAccessTokensRequest,
     callback: (error: ServiceError | null, response: ListAccessTokensResponse) => void,
@@ -1322,7 +1353,11 @@ export interface AccessTokenServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Revokes a token: calls with it fail with UNAUTHENTICATED (`ERROR_REASON_TOKEN_REVOKED`) from
-   * now on. Revoking is final and idempotent. A token may revoke itself.
+   * now on. Revoking is final and idempotent. A token may revoke itself, whatever its role.
+   * The last usable OWNER token scoped to all projects cannot be revoked (a project-scoped OWNER
+   * does not count: it cannot create projects): FAILED_PRECONDITION with
+   * `ERROR_REASON_INVALID_STATE`, the token in `resource_id` and metadata
+   * `{"rule": "last_owner_token"}`. Create another all-projects OWNER token first.
    */
   revokeAccessToken(
     request: RevokeAccessTokenRequest,

@@ -109,7 +109,11 @@ export interface AccessToken {
   expiresAt?:
     | Date
     | undefined;
-  /** Output only. When the token was last used (updated at most once a minute); unset if never. */
+  /**
+   * Output only. When the token last authenticated a call; unset if never. Kept to the minute:
+   * the first call of a token in a minute records its time (one store write), later calls in
+   * that minute do not, so the value may lag the latest call by up to a minute.
+   */
   lastUsedAt?:
     | Date
     | undefined;
@@ -125,7 +129,10 @@ export interface ListAccessTokensRequest {
     | undefined;
   /** Case-insensitive substring matched against name and prefix; empty matches all. */
   query: string;
-  /** Include revoked and expired tokens (default: only usable ones). */
+  /**
+   * Include revoked and expired tokens (default false: only usable ones, i.e. neither revoked
+   * nor past `expires_at`).
+   */
   includeInactive: boolean;
 }
 
@@ -1186,16 +1193,26 @@ export const RevokeAccessTokenResponse: MessageFns<RevokeAccessTokenResponse> = 
  * never be read again. The first OWNER token is created by the api-server on its first start
  * (see its documentation).
  *
- * Auth: List, Create and Revoke need ADMIN; a caller can only create tokens whose role is at most
- * its own and whose scope is within its own, and only an OWNER can revoke an OWNER token.
- * GetAccessToken with an empty id ("who am I") works for any role; Get by id needs ADMIN.
+ * Auth: List, Create and Revoke need ADMIN (PERMISSION_DENIED, `ERROR_REASON_ROLE_INSUFFICIENT`,
+ * below it); GetAccessToken with an empty id ("who am I") works for any role, Get by id needs
+ * ADMIN. A caller's authority covers the tokens whose role is at most its own and whose scope lies
+ * within its own: every project of the token is in the caller's `project_ids`, and an
+ * `all_projects` token lies only within an `all_projects` caller. So only an OWNER sees or revokes
+ * an OWNER token, and a project-scoped ADMIN never sees a token that also covers other projects.
+ * A caller sees, gets and revokes only tokens within its authority; any other token id answers
+ * NOT_FOUND (`ERROR_REASON_NOT_FOUND`), exactly as an unknown id does, so that neither scope nor
+ * role reveals which ids exist. It creates only tokens within its authority; a higher `role`, an
+ * `all_projects` it lacks or a project outside its scope is INVALID_ARGUMENT naming that field.
  */
 export type AccessTokenServiceDefinition = typeof AccessTokenServiceDefinition;
 export const AccessTokenServiceDefinition = {
   name: "AccessTokenService",
   fullName: "vane.admin.v1.AccessTokenService",
   methods: {
-    /** Lists tokens, newest first (never their plaintext or hash). */
+    /**
+     * Lists the tokens within the caller's authority, newest first (never their plaintext or
+     * hash). By default only usable tokens (neither revoked nor expired); see `include_inactive`.
+     */
     listAccessTokens: {
       name: "ListAccessTokens",
       requestType: ListAccessTokensRequest as typeof ListAccessTokensRequest,
@@ -1224,7 +1241,11 @@ export const AccessTokenServiceDefinition = {
     },
     /**
      * Revokes a token: calls with it fail with UNAUTHENTICATED (`ERROR_REASON_TOKEN_REVOKED`) from
-     * now on. Revoking is final and idempotent. A token may revoke itself.
+     * now on. Revoking is final and idempotent. A token may revoke itself, whatever its role.
+     * The last usable OWNER token scoped to all projects cannot be revoked (a project-scoped OWNER
+     * does not count: it cannot create projects): FAILED_PRECONDITION with
+     * `ERROR_REASON_INVALID_STATE`, the token in `resource_id` and metadata
+     * `{"rule": "last_owner_token"}`. Create another all-projects OWNER token first.
      */
     revokeAccessToken: {
       name: "RevokeAccessToken",
