@@ -102,7 +102,7 @@ describe('store filters', () => {
       ),
     ).toEqual(expected((d) => withinAuthority(adminA, d)));
     expect(await ids(authorityFilter(caller(Role.ROLE_ADMIN)))).toEqual(
-      expected((d) => d.role <= Role.ROLE_ADMIN),
+      expected((d) => d.role <= Number(Role.ROLE_ADMIN)),
     );
     await store.close();
   });

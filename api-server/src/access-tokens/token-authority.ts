@@ -23,7 +23,8 @@ type Scoped = Pick<AccessTokenDoc, 'role' | 'allProjects' | 'projectIds'>;
 
 /** Whether the caller may see, and (with ADMIN) revoke, this token. */
 export function withinAuthority(principal: Principal, token: Scoped): boolean {
-  if (token.role > principal.role) return false;
+  const role: Role = token.role; // stored as the contract's enum number
+  if (role > principal.role) return false;
   if (principal.allProjects) return true;
   return !token.allProjects && token.projectIds.every((p) => principal.projectIds.includes(p));
 }
@@ -51,7 +52,8 @@ export function isUsable(token: AccessTokenDoc, now: number): boolean {
 
 /** Whether the token is one of those that keep the deployment administrable. */
 export function isRootOwner(token: AccessTokenDoc, now: number): boolean {
-  return token.role === Role.ROLE_OWNER && token.allProjects && isUsable(token, now);
+  const role: Role = token.role;
+  return role === Role.ROLE_OWNER && token.allProjects && isUsable(token, now);
 }
 
 /** Usable OWNER tokens scoped to all projects: at least one must remain. */
