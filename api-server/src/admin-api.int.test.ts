@@ -510,6 +510,13 @@ describe('feature flags', () => {
         variationType: VariationType.VARIATION_TYPE_BOOLEAN,
       }),
     });
+    // Only an archived flag can be deleted (FAILED_PRECONDITION otherwise).
+    await owner.flags.archiveFeatureFlag({
+      envId,
+      key: 'short-lived',
+      expectedRevision: 0,
+      comment: '',
+    });
     await owner.flags.deleteFeatureFlag({
       envId,
       key: 'short-lived',

@@ -310,6 +310,7 @@ export async function startApiServer(
         flags,
         segments,
         revisions,
+        experiments,
         envAccess: access,
         writer,
         analytics: deps.analytics,

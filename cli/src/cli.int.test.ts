@@ -218,6 +218,27 @@ describe('vane CLI', () => {
     );
   });
 
+  it('imports over an archived flag (restoring it) and archives what the file archives', async () => {
+    const file = join(dir, 'prod.json');
+    expect((await vaneCli('flags', 'archive', 'new-checkout', '-e', 'shop/staging')).code).toBe(0);
+    const edited = JSON.parse(await readFile(file, 'utf8')) as {
+      flags: { key: string; name: string; isArchived?: boolean }[];
+    };
+    edited.flags.find((f) => f.key === 'new-checkout')!.name = 'New checkout v3';
+    edited.flags.find((f) => f.key === 'button-color')!.isArchived = true;
+    await writeFile(file, JSON.stringify(edited));
+    const imported = await vaneCli('envs', 'import', 'shop/staging', file);
+    expect(imported.err).toBe('');
+    expect(imported.out).toMatch(/0 created, 2 updated, 1 unchanged/);
+    const active = (await vaneCli('flags', 'list', '-e', 'shop/staging')).out;
+    expect(active).toMatch(/^new-checkout\s+off\s+boolean\s+New checkout v3/m);
+    expect(active).not.toMatch(/button-color/);
+    const buttons = JSON.parse(
+      (await vaneCli('flags', 'get', 'button-color', '-e', 'shop/staging')).out,
+    ) as { isArchived: boolean; isEnabled?: boolean };
+    expect(buttons).toMatchObject({ isArchived: true });
+  });
+
   it('says clearly what is wrong with arguments, files, tokens and the server', async () => {
     const badState = await vaneCli('flags', 'toggle', 'x', 'maybe', '-e', 'shop/prod');
     expect(badState.code).toBe(2);

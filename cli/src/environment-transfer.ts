@@ -127,12 +127,13 @@ export async function importEnvironment(
   comment: string,
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
-  const [existingFlags, existingSegments] = await Promise.all([
-    listAllFlags(api, envId),
-    listAllSegments(api, envId),
-  ]);
+  const existingSegments = await listAllSegments(api, envId);
   const segmentByKey = new Map(existingSegments.map((s) => [s.key, s]));
   const segmentIdMap = new Map<string, string>();
+
+  // Archives wait until everything is written, dependants first: the server refuses to archive a
+  // flag that an active flag needs, or a segment that an active flag uses.
+  const toArchive: (() => Promise<unknown>)[] = [];
 
   for (const segment of data.segments) {
     const current = segmentByKey.get(segment.key);
@@ -140,54 +141,86 @@ export async function importEnvironment(
     if (!current) {
       ({ segment: saved } = await api.segments.createSegment({ envId, segment, comment }));
       summary.created.push(`segment ${segment.key}`);
-    } else if (sameSegment(current, segment)) {
-      saved = current;
-      summary.unchanged.push(`segment ${segment.key}`);
     } else {
-      ({ segment: saved } = await api.segments.updateSegment({
-        envId,
-        key: segment.key,
-        segment,
-        updateMask: SEGMENT_FIELDS,
-        expectedRevision: current.revision,
-        comment,
-      }));
-      summary.updated.push(`segment ${segment.key}`);
+      saved = current;
+      const edit = !sameSegment(current, segment);
+      // An archived segment is read-only: restore it to write the file's version.
+      if (current.isArchived && (edit || !segment.isArchived)) {
+        ({ segment: saved } = await api.segments.restoreSegment({
+          envId,
+          key: segment.key,
+          expectedRevision: current.revision,
+          comment,
+        }));
+      }
+      if (saved && edit) {
+        ({ segment: saved } = await api.segments.updateSegment({
+          envId,
+          key: segment.key,
+          segment,
+          updateMask: SEGMENT_FIELDS,
+          expectedRevision: saved.revision,
+          comment,
+        }));
+      }
+      const archives = segment.isArchived && saved?.isArchived === false;
+      (saved === current && !archives ? summary.unchanged : summary.updated).push(
+        `segment ${segment.key}`,
+      );
     }
     if (saved && segment.id) segmentIdMap.set(segment.id, saved.id);
     if (saved && segment.isArchived && !saved.isArchived) {
-      await api.segments.archiveSegment({
-        envId,
-        key: segment.key,
-        expectedRevision: saved.revision,
-        comment,
-      });
+      const revision = saved.revision;
+      toArchive.push(() =>
+        api.segments.archiveSegment({
+          envId,
+          key: segment.key,
+          expectedRevision: revision,
+          comment,
+        }),
+      );
     }
   }
 
+  // Read after the segments: a segment's targeting change gives its flags a new revision.
+  const existingFlags = await listAllFlags(api, envId);
   const flagByKey = new Map(existingFlags.map((f) => [f.key, f]));
+  const flagArchives: (() => Promise<unknown>)[] = [];
   for (const original of prerequisitesFirst(data.flags)) {
     const flag = withSegmentIds(original, segmentIdMap);
     const current = flagByKey.get(flag.key);
     let saved: FeatureFlag | undefined;
     if (!current) {
-      ({ flag: saved } = await api.flags.createFeatureFlag({ envId, flag, comment }));
+      // An archived flag is created off (and archived at the end), never served meanwhile.
+      const created = flag.isArchived ? { ...flag, isEnabled: false } : flag;
+      ({ flag: saved } = await api.flags.createFeatureFlag({ envId, flag: created, comment }));
       summary.created.push(`flag ${flag.key}`);
     } else {
       let changed = false;
       saved = current;
-      if (!sameFlag(current, flag)) {
-        ({ flag: saved } = await api.flags.updateFeatureFlag({
+      const edit = !sameFlag(current, flag);
+      // An archived flag is read-only (and comes back off): restore it to write or switch it.
+      if (current.isArchived && (edit || !flag.isArchived)) {
+        ({ flag: saved } = await api.flags.restoreFeatureFlag({
           envId,
           key: flag.key,
-          flag,
-          updateMask: FLAG_FIELDS,
           expectedRevision: current.revision,
           comment,
         }));
         changed = true;
       }
-      if (saved && saved.isEnabled !== flag.isEnabled) {
+      if (saved && edit) {
+        ({ flag: saved } = await api.flags.updateFeatureFlag({
+          envId,
+          key: flag.key,
+          flag,
+          updateMask: FLAG_FIELDS,
+          expectedRevision: saved.revision,
+          comment,
+        }));
+        changed = true;
+      }
+      if (saved && !flag.isArchived && saved.isEnabled !== flag.isEnabled) {
         ({ flag: saved } = await api.flags.toggleFeatureFlag({
           envId,
           key: flag.key,
@@ -197,17 +230,17 @@ export async function importEnvironment(
         }));
         changed = true;
       }
-      (changed ? summary.updated : summary.unchanged).push(`flag ${flag.key}`);
+      const archives = flag.isArchived && saved?.isArchived === false;
+      (changed || archives ? summary.updated : summary.unchanged).push(`flag ${flag.key}`);
     }
     if (saved && flag.isArchived && !saved.isArchived) {
-      await api.flags.archiveFeatureFlag({
-        envId,
-        key: flag.key,
-        expectedRevision: saved.revision,
-        comment,
-      });
+      const revision = saved.revision;
+      flagArchives.push(() =>
+        api.flags.archiveFeatureFlag({ envId, key: flag.key, expectedRevision: revision, comment }),
+      );
     }
   }
+  for (const archive of [...flagArchives.reverse(), ...toArchive]) await archive();
   return summary;
 }
 

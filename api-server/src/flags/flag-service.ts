@@ -26,6 +26,7 @@ import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import type { RevisionDoc } from '../changes/audit-entry.js';
 import type { SegmentDoc } from '../segments/segment-doc.js';
+import type { ExperimentDoc } from '../experiments/experiment-doc.js';
 import {
   compiledEnvironment,
   coreFlag,
@@ -42,6 +43,7 @@ import {
   variationTypeToCore,
 } from './flag-mapping.js';
 import { assertValidFlag } from './flag-validation.js';
+import { assertArchived, assertNoActiveDependants, assertNotArchived } from './flag-write-rules.js';
 import type { AnalyticsGateway } from './analytics-gateway.js';
 
 const UPDATABLE = [
@@ -75,6 +77,8 @@ export interface FlagServiceDeps {
   readonly flags: Collection<FlagDoc>;
   readonly segments: Collection<SegmentDoc>;
   readonly revisions: Collection<RevisionDoc>;
+  /** Read only: running experiments block archiving their flag. */
+  readonly experiments: Collection<ExperimentDoc>;
   readonly envAccess: EnvAccess;
   readonly writer: ChangeWriter;
   readonly analytics?: AnalyticsGateway;
@@ -253,6 +257,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         ref(req.envId, req.key),
         req.expectedRevision,
         (cur, { now, version }) => {
+          assertNotArchived(cur);
           const next: FlagDoc = { ...cur };
           for (const path of paths) Object.assign(next, { [FIELD_OF[path]]: sent[FIELD_OF[path]] });
           const result = {
@@ -284,7 +289,10 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         req.expectedRevision,
         'toggled',
         req.comment,
-        (cur) => (cur.isEnabled === req.enabled ? undefined : { isEnabled: req.enabled }),
+        (cur) => {
+          assertNotArchived(cur);
+          return cur.isEnabled === req.enabled ? undefined : { isEnabled: req.enabled };
+        },
         principal.tokenId,
       );
       return { flag };
@@ -293,6 +301,10 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
     async archiveFeatureFlag(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_EDITOR);
       validate((v) => v.revision(req.expectedRevision));
+      const current = await byKey(req.envId, req.key);
+      if (!current.isArchived) {
+        await assertNoActiveDependants(flags, deps.experiments, current);
+      }
       const flag = await stateChange(
         req.envId,
         req.key,
@@ -318,8 +330,17 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         req.expectedRevision,
         'restored',
         req.comment,
-        (cur) =>
-          archiveTransition(false, cur, ResourceType.RESOURCE_TYPE_FEATURE_FLAG, 'flag', req.key),
+        // A restored flag comes back off, whatever state it was archived in (old data, imports).
+        (cur) => ({
+          ...archiveTransition(
+            false,
+            cur,
+            ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
+            'flag',
+            req.key,
+          ),
+          isEnabled: false,
+        }),
         principal.tokenId,
       );
       return { flag };
@@ -329,6 +350,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
       await envAccess(req.envId, principal, Role.ROLE_EDITOR);
       validate((v) => v.revision(req.expectedRevision));
       const current = await byKey(req.envId, req.key);
+      assertArchived(current);
       const dependents = await flags.findOne({
         envId: req.envId,
         'prerequisites.flagKey': req.key,

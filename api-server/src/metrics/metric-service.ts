@@ -286,8 +286,7 @@ export function metricService(deps: MetricServiceDeps): AsyncService<MetricServi
     async updateMetric(req, { principal }) {
       validate((v) => v.revision(req.expectedRevision));
       const current = await load(req.id, principal, Role.ROLE_EDITOR);
-      const mask = req.updateMask ?? [];
-      const paths = maskPaths(mask.includes('*') ? [] : mask, UPDATABLE);
+      const paths = maskPaths(req.updateMask, UPDATABLE);
       validate((v) => {
         v.check(req.metric !== undefined, 'metric', 'is required');
         checkMetric(v, req.metric, paths, 'metric');

@@ -2,16 +2,24 @@
 import { InvalidArgument } from '../errors/domain-errors.js';
 
 /**
- * The validated mask paths: every path must be one of `allowed` (snake_case, as in the proto).
- * An empty mask, or `*`, means every allowed field.
+ * The validated mask paths: every path must be one of `allowed` (snake_case, as in the proto), or
+ * `*` for all of them. An empty (or missing) mask is INVALID_ARGUMENT, as the contract says: an
+ * update that names nothing must not replace everything (and wipe what the caller did not send).
  */
 export function maskPaths<P extends string>(
   mask: readonly string[] | undefined,
   allowed: readonly P[],
   field = 'update_mask',
 ): readonly P[] {
-  if (!mask || mask.length === 0 || mask.includes('*')) return allowed;
-  const unknown = mask.filter((p) => !(allowed as readonly string[]).includes(p));
+  if (!mask || mask.length === 0) {
+    throw new InvalidArgument([
+      {
+        field,
+        description: `is required: name the fields to change (${allowed.join(', ')}) or "*" for all of them`,
+      },
+    ]);
+  }
+  const unknown = mask.filter((p) => p !== '*' && !(allowed as readonly string[]).includes(p));
   if (unknown.length > 0) {
     throw new InvalidArgument(
       unknown.map((p) => ({
@@ -20,5 +28,6 @@ export function maskPaths<P extends string>(
       })),
     );
   }
+  if (mask.includes('*')) return allowed;
   return [...new Set(mask as P[])];
 }

@@ -2891,7 +2891,10 @@ export const FeatureFlagServiceService = {
       Buffer.from(UpdateFeatureFlagResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpdateFeatureFlagResponse => UpdateFeatureFlagResponse.decode(value),
   },
-  /** Turns a flag on or off. Idempotent: setting the current state succeeds without a new revision. */
+  /**
+   * Turns a flag on or off. Idempotent: setting the current state succeeds without a new revision.
+   * FAILED_PRECONDITION (`ERROR_REASON_ARCHIVED`) for an archived flag, whatever state is asked.
+   */
   toggleFeatureFlag: {
     path: "/vane.admin.v1.FeatureFlagService/ToggleFeatureFlag" as const,
     requestStream: false as const,
@@ -3021,7 +3024,10 @@ export interface FeatureFlagServiceServer extends UntypedServiceImplementation {
    * an archived flag; ABORTED on a stale `expected_revision`.
    */
   updateFeatureFlag: handleUnaryCall<UpdateFeatureFlagRequest, UpdateFeatureFlagResponse>;
-  /** Turns a flag on or off. Idempotent: setting the current state succeeds without a new revision. */
+  /**
+   * Turns a flag on or off. Idempotent: setting the current state succeeds without a new revision.
+   * FAILED_PRECONDITION (`ERROR_REASON_ARCHIVED`) for an archived flag, whatever state is asked.
+   */
   toggleFeatureFlag: handleUnaryCall<ToggleFeatureFlagRequest, ToggleFeatureFlagResponse>;
   /**
    * Archives a flag: SDKs stop receiving it (they get a tombstone) and it is switched off, so a
@@ -3124,7 +3130,10 @@ export interface FeatureFlagServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpdateFeatureFlagResponse) => void,
   ): ClientUnaryCall;
-  /** Turns a flag on or off. Idempotent: setting the current state succeeds without a new revision. */
+  /**
+   * Turns a flag on or off. Idempotent: setting the current state succeeds without a new revision.
+   * FAILED_PRECONDITION (`ERROR_REASON_ARCHIVED`) for an archived flag, whatever state is asked.
+   */
   toggleFeatureFlag(
     request: ToggleFeatureFlagRequest,
     callback: (error: ServiceError | null, response: ToggleFeatureFlagResponse) => void,

@@ -2870,7 +2870,10 @@ export const FeatureFlagServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Turns a flag on or off. Idempotent: setting the current state succeeds without a new revision. */
+    /**
+     * Turns a flag on or off. Idempotent: setting the current state succeeds without a new revision.
+     * FAILED_PRECONDITION (`ERROR_REASON_ARCHIVED`) for an archived flag, whatever state is asked.
+     */
     toggleFeatureFlag: {
       name: "ToggleFeatureFlag",
       requestType: ToggleFeatureFlagRequest as typeof ToggleFeatureFlagRequest,
