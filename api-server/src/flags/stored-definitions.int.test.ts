@@ -26,14 +26,20 @@ let dir: string;
 let store: MemoryDocumentStore;
 let server: RunningApiServer;
 let api: AdminClients;
-const logLines: { level: number; msg: string; key?: string; problems?: string[] }[] = [];
+interface LogLine {
+  level: number;
+  msg: string;
+  key?: string;
+  problems?: string[];
+}
+const logLines: LogLine[] = [];
 
 async function start(): Promise<void> {
   store = await MemoryDocumentStore.open({ dataDir: dir });
   const broker = new MemoryBroker();
   const logger = pino(
     { level: 'warn' },
-    { write: (line: string) => logLines.push(JSON.parse(line)) },
+    { write: (line: string) => logLines.push(JSON.parse(line) as LogLine) },
   );
   server = await startApiServer(
     {
