@@ -43,6 +43,7 @@ import { FLAGS } from './flags/flag-doc.js';
 import type { FlagDoc } from './flags/flag-doc.js';
 import { listAll } from './flags/environment-contents.js';
 import { flagService } from './flags/flag-service.js';
+import { checkStoredDefinitions } from './flags/stored-definitions.js';
 import { EXPERIMENTS } from './experiments/experiment-doc.js';
 import type { ExperimentDoc } from './experiments/experiment-doc.js';
 import { experimentService } from './experiments/experiment-service.js';
@@ -122,6 +123,11 @@ export async function startApiServer(
   const audit = store.collection<AuditDoc>(AUDIT_COLLECTION);
   const revisions = store.collection<RevisionDoc>(REVISIONS_COLLECTION);
   await store.ready();
+  const invalidStored = await checkStoredDefinitions(
+    flags,
+    segments,
+    logger.child({ module: 'stored-definitions' }),
+  );
 
   const envProject = new Map<string, string>();
   const projectOfEnv = (envId: string): string => envProject.get(envId) ?? '';
@@ -250,6 +256,11 @@ export async function startApiServer(
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  new Gauge({
+    name: 'vane_api_invalid_stored_definitions',
+    help: 'Stored flags and segments found breaking the contract (limits, shape) at start-up',
+    registers: [registry],
+  }).set(invalidStored.length);
   new Gauge({
     name: 'vane_api_changes_relayed_total',
     help: 'Change records relayed (audit + Kafka) since start',

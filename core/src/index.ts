@@ -36,6 +36,15 @@ export { md5Hex } from './evaluation/md5.js';
 
 export { validateFlag } from './validation/validate-flag.js';
 export { validateSegment } from './validation/validate-segment.js';
+export {
+  charLength,
+  KEY_PATTERN,
+  KEY_RULE,
+  LIMIT_SOURCES,
+  LIMITS,
+  utf8Length,
+} from './validation/limits.js';
+export type { LimitName } from './validation/limits.js';
 export type { ProblemCode, ValidationContext, ValidationProblem } from './validation/problem.js';
 
 export { TOPICS, topicName } from './topics.js';

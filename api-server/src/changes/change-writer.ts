@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import { RevisionConflict } from '../errors/domain-errors.js';
+import { checkComment } from '../shared/validation.js';
 import { DuplicateKeyError } from '../store/document-store.js';
 import type {
   ChangeRecord,
@@ -92,6 +93,7 @@ export class ChangeWriter {
     meta: ChangeMeta,
     onDuplicate: (err: DuplicateKeyError) => Error,
   ): Promise<T> {
+    checkComment(meta.comment);
     const ctx = await this.#context(ref);
     const fields = { ...build(ctx), revision: 1, outbox: [] } as unknown as T;
     const record = this.#record(meta, ctx, undefined, fields);
@@ -121,6 +123,7 @@ export class ChangeWriter {
     notFound: () => Error,
     onDuplicate?: (err: DuplicateKeyError) => Error,
   ): Promise<T> {
+    checkComment(meta.comment);
     for (let attempt = 1; ; attempt += 1) {
       const current = await collection.get(id);
       if (!current) throw notFound();

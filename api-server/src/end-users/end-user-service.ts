@@ -1,4 +1,5 @@
 // End users of an environment: search, read, manual upsert/delete, and evaluation previews.
+import { LIMITS } from '@vane/core';
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import type {
   EndUserRecord,
@@ -22,9 +23,9 @@ import { endUserId, propField, propsOf, sameState } from './end-user-doc.js';
 import type { EndUserDoc, EndUserPropertyDoc, EndUserState } from './end-user-doc.js';
 
 /** Longest user key accepted (`EndUser.key_id`). */
-export const MAX_USER_KEY_LENGTH = 512;
-const MAX_PROPERTY_NAME_LENGTH = 128;
-const MAX_PROPERTY_VALUE_LENGTH = 4096;
+export const MAX_USER_KEY_LENGTH = LIMITS.userKeyLength;
+const MAX_PROPERTY_NAME_LENGTH = LIMITS.userPropertyNameLength;
+const MAX_PROPERTY_VALUE_LENGTH = LIMITS.userPropertyValueLength;
 /** Attribute names that address built-in fields and cannot be custom properties. */
 const BUILTIN_PROPERTIES = ['keyId', 'name'] as const;
 

@@ -1,4 +1,5 @@
 // Experiments: create on a flag and a metric, run iterations, and read results from analytics.
+import { LIMITS } from '@vane/core';
 import { randomUUID } from 'node:crypto';
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import { ExperimentStatus } from '@vane/gen/node/vane/admin/v1/experiment_service';
@@ -38,7 +39,7 @@ import type {
 
 /** Significance level used when a create request leaves `alpha` at 0. */
 export const DEFAULT_ALPHA = 0.05;
-const MAX_ITERATION_NOTE_LENGTH = 1024;
+const MAX_ITERATION_NOTE_LENGTH = LIMITS.iterationNoteLength;
 
 const STATUS_OF: Record<ExperimentState, ExperimentStatus> = {
   'not-started': ExperimentStatus.EXPERIMENT_STATUS_NOT_STARTED,

@@ -42,7 +42,7 @@ import {
   segmentIdsOf,
   variationTypeToCore,
 } from './flag-mapping.js';
-import { assertValidFlag } from './flag-validation.js';
+import { assertValidFlag, checkVariationType } from './flag-validation.js';
 import { assertArchived, assertNoActiveDependants, assertNotArchived } from './flag-write-rules.js';
 import type { AnalyticsGateway } from './analytics-gateway.js';
 
@@ -181,11 +181,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
       validate((v) => {
         v.key(sent?.key, 'flag.key').required(sent?.name, 'flag.name');
         v.maxLength(sent?.description, 'flag.description', MAX_DESCRIPTION_LENGTH);
-        v.check(
-          sent !== undefined && variationTypeToCore(sent.variationType) !== undefined,
-          'flag.variation_type',
-          'is required (BOOLEAN, STRING, NUMBER or JSON)',
-        );
+        checkVariationType(v, sent?.variationType);
       });
       const input = sent!;
       const type = variationTypeToCore(input.variationType)!;

@@ -1,5 +1,6 @@
 // Experiment metrics: CRUD plus archive/restore, guarded against changes that would alter the
 // results of experiments using them.
+import { LIMITS } from '@vane/core';
 import { randomUUID } from 'node:crypto';
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import type { Metric, MetricServiceServer } from '@vane/gen/node/vane/admin/v1/metric_service';
@@ -35,7 +36,7 @@ type Updatable = (typeof UPDATABLE)[number];
 /** Paths whose change would alter the results of experiments using the metric. */
 const MEASURING: readonly Updatable[] = ['event_name', 'type', 'success_criterion'];
 
-const MAX_UNIT_LENGTH = 32;
+const MAX_UNIT_LENGTH = LIMITS.metricUnitLength;
 
 const KINDS: Record<number, MetricKind | undefined> = {
   [MetricType.METRIC_TYPE_CONVERSION]: 'conversion',

@@ -1,7 +1,7 @@
 // Segments: CRUD, archive/restore, references; a targeting change re-versions the flags that use
 // the segment, so every SDK re-evaluates them.
 import { randomUUID } from 'node:crypto';
-import { validateSegment } from '@vane/core';
+import { LIMITS } from '@vane/core';
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import type { SegmentServiceServer } from '@vane/gen/node/vane/admin/v1/segment_service';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
@@ -16,16 +16,10 @@ import {
   versionedTombstone,
 } from '../changes/versioned-resource.js';
 import type { EnvAccess } from '../environments/env-access.js';
-import {
-  AlreadyExists,
-  FailedPrecondition,
-  InvalidArgument,
-  NotFound,
-} from '../errors/domain-errors.js';
+import { AlreadyExists, FailedPrecondition, NotFound } from '../errors/domain-errors.js';
 import { listAll } from '../flags/environment-contents.js';
 import { envVersionCounter } from '../flags/flag-doc.js';
 import type { FlagDoc } from '../flags/flag-doc.js';
-import { protoPath } from '../flags/flag-validation.js';
 import type { AsyncService } from '../grpc/grpc-handlers.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
@@ -33,6 +27,7 @@ import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import type { SegmentDoc } from './segment-doc.js';
 import { segmentFieldsFromProto, segmentToProto } from './segment-mapping.js';
+import { assertValidSegment } from './segment-validation.js';
 
 const UPDATABLE = ['name', 'description', 'tags', 'included', 'excluded', 'rules'] as const;
 const TARGETING: readonly string[] = ['included', 'excluded', 'rules'];
@@ -44,15 +39,6 @@ export interface SegmentServiceDeps {
   readonly revisions: Collection<RevisionDoc>;
   readonly envAccess: EnvAccess;
   readonly writer: ChangeWriter;
-}
-
-function assertValidSegment(doc: SegmentDoc): void {
-  const problems = validateSegment({ ...doc, id: doc._id });
-  if (problems.length > 0) {
-    throw new InvalidArgument(
-      problems.map((p) => ({ field: protoPath('segment', p.path), description: p.message })),
-    );
-  }
 }
 
 /** SegmentService: VIEWER reads, EDITOR writes, on the environment's project. */
@@ -140,6 +126,7 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
   return {
     async listSegments(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
+      validate((v) => v.atMost(req.ids, 'ids', LIMITS.listSegmentIds, 'ids'));
       const query = req.query.trim();
       const filter = versionedListFilter(req);
       const { items, page } = await listPage(segments, req.page, {

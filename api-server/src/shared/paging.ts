@@ -1,5 +1,6 @@
 // Cursor paging (AIP-158) over the store's ordered lists: page-size rules and opaque page tokens
 // bound to the filters they were issued for.
+import { LIMITS } from '@vane/core';
 import { createHash } from 'node:crypto';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import type { PageRequest, PageResponse } from '@vane/gen/node/vane/common/v1/query';
@@ -8,7 +9,7 @@ import type { Collection, Filter, StoredDocument } from '../store/document-store
 
 /** Default and maximum page sizes of every list call. */
 export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+export const MAX_PAGE_SIZE = LIMITS.pageSize;
 
 interface Cursor {
   /** Order value of the last item served. */

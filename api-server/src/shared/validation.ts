@@ -1,15 +1,21 @@
-// Request validation at the edge: collect every violation, then throw one INVALID_ARGUMENT.
+// Request validation at the edge: collect every violation, then throw one INVALID_ARGUMENT. The
+// limits themselves are core's (`LIMITS`), defined once from the proto comments.
+import { charLength, KEY_PATTERN as CORE_KEY_PATTERN, KEY_RULE, LIMITS } from '@vane/core';
 import { InvalidArgument } from '../errors/domain-errors.js';
 import type { Violation } from '../errors/domain-errors.js';
 
-/** Keys of projects, environments, flags, segments and metrics: letters, digits, `.`, `_`, `-`. */
-export const KEY_PATTERN = /^[a-zA-Z0-9._-]+$/;
+/** Keys of projects, environments, flags and segments: letters, digits, `.`, `_`, `-`; not `.`/`..`. */
+export const KEY_PATTERN = CORE_KEY_PATTERN;
 /** Longest key accepted. */
-export const MAX_KEY_LENGTH = 128;
+export const MAX_KEY_LENGTH = LIMITS.keyLength;
 /** Longest name accepted. */
-export const MAX_NAME_LENGTH = 256;
+export const MAX_NAME_LENGTH = LIMITS.nameLength;
 /** Longest description accepted. */
-export const MAX_DESCRIPTION_LENGTH = 4096;
+export const MAX_DESCRIPTION_LENGTH = LIMITS.descriptionLength;
+/** Most violations one error lists (the rest are summarised), so its trailers stay small. */
+export const MAX_VIOLATIONS = 20;
+/** Longest violation description sent (longer ones are cut short). */
+const MAX_DESCRIPTION_SENT = 300;
 
 /** Collects violations for one request and throws them together. */
 export class Violations {
@@ -28,27 +34,27 @@ export class Violations {
   }
 
   /** A required, non-blank string of at most `max` characters. */
-  required(value: string | undefined, field: string, max = MAX_NAME_LENGTH): this {
+  required(value: string | undefined, field: string, max: number = MAX_NAME_LENGTH): this {
     if (!value || value.trim() === '') return this.add(field, 'is required');
-    return this.check(value.length <= max, field, `must be at most ${max} characters`);
+    return this.maxLength(value, field, max);
   }
 
   /** An optional string of at most `max` characters. */
   maxLength(value: string | undefined, field: string, max: number): this {
-    return this.check((value ?? '').length <= max, field, `must be at most ${max} characters`);
+    const length = charLength(value ?? '');
+    return this.check(length <= max, field, `must be at most ${max} characters (got ${length})`);
   }
 
-  /** A key: required and matching KEY_PATTERN. */
+  /** A list of at most `max` entries. */
+  atMost(list: readonly unknown[], field: string, max: number, what: string): this {
+    return this.check(list.length <= max, field, `at most ${max} ${what} (got ${list.length})`);
+  }
+
+  /** A key: required, at most `MAX_KEY_LENGTH` characters, matching KEY_PATTERN. */
   key(value: string | undefined, field: string): this {
     if (!value) return this.add(field, 'is required');
-    if (value.length > MAX_KEY_LENGTH) {
-      return this.add(field, `must be at most ${MAX_KEY_LENGTH} characters`);
-    }
-    return this.check(
-      KEY_PATTERN.test(value),
-      field,
-      'must contain only letters, digits, ".", "_" and "-" (pattern ^[a-zA-Z0-9._-]+$)',
-    );
+    if (charLength(value) > MAX_KEY_LENGTH) return this.maxLength(value, field, MAX_KEY_LENGTH);
+    return this.check(KEY_PATTERN.test(value), field, `${KEY_RULE} (pattern ^[a-zA-Z0-9._-]+$)`);
   }
 
   /** A non-negative expected revision. */
@@ -58,7 +64,7 @@ export class Violations {
 
   /** Throws INVALID_ARGUMENT with every recorded violation, if any. */
   throwIfAny(): void {
-    if (this.#list.length > 0) throw new InvalidArgument(this.#list);
+    if (this.#list.length > 0) throw invalidArgument(this.#list);
   }
 }
 
@@ -67,4 +73,27 @@ export function validate(fill: (v: Violations) => void): void {
   const v = new Violations();
   fill(v);
   v.throwIfAny();
+}
+
+/** The comment of a write: at most `LIMITS.commentLength` characters. */
+export function checkComment(comment: string | undefined): void {
+  validate((v) => v.maxLength(comment, 'comment', LIMITS.commentLength));
+}
+
+/**
+ * INVALID_ARGUMENT for `violations`, bounded: at most `MAX_VIOLATIONS` (then one that counts the
+ * rest) and each description cut to a few hundred characters, since they travel in trailers.
+ */
+export function invalidArgument(violations: readonly Violation[]): InvalidArgument {
+  const shown = violations.slice(0, MAX_VIOLATIONS).map((v) => ({
+    field: v.field,
+    description:
+      v.description.length <= MAX_DESCRIPTION_SENT
+        ? v.description
+        : `${v.description.slice(0, MAX_DESCRIPTION_SENT - 1)}…`,
+  }));
+  const rest = violations.length - shown.length;
+  const last = shown[shown.length - 1];
+  if (rest > 0 && last) shown.push({ field: last.field, description: `and ${rest} more problems` });
+  return new InvalidArgument(shown);
 }

@@ -2,6 +2,10 @@
 // Every entry is an absolute state change (the whole document after the write, a removal, a
 // counter's new value), so replaying an entry twice is harmless; this is what makes compaction
 // crash-safe (snapshot written and renamed first, journal emptied after).
+// Replay restores documents exactly as they were stored and does not judge them: a flag or segment
+// that breaks the contract's limits (written before they were enforced) is neither dropped nor
+// fatal. The api-server reports such definitions at start-up and refuses updates that leave them
+// over a limit (see `flags/stored-definitions.ts`).
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -25,7 +25,15 @@ export type ProblemCode =
   | 'rollout-overlap'
   | 'expt-rollout-range'
   | 'unknown-flag'
-  | 'prerequisite-cycle';
+  | 'prerequisite-cycle'
+  /** A documented limit is exceeded (a length or a count); the message names the limit. */
+  | 'limit'
+  /** An id, tag or user key that must be unique appears twice. */
+  | 'duplicate'
+  /** A rule without conditions (it would match every user). */
+  | 'no-conditions'
+  /** A boolean flag whose variations are not exactly one `true` and one `false`. */
+  | 'boolean-variations';
 
 /** One problem of a definition; `path` locates it, e.g. `rules[1].conditions[0].op`. */
 export interface ValidationProblem {

@@ -47,7 +47,7 @@ describe('validateFlag', () => {
       'rules[0].conditions[3].value: invalid-number',
       'rules[1].conditions[0].value: unknown-segment',
       'rules[1].variations[1].exptRollout: expt-rollout-range',
-      'rules[1].variations[1].rollout: rollout-overlap',
+      'rules[1].variations[1].rollout[0]: rollout-overlap',
       'rules[1].variations: rollout-gap',
       'fallthrough.variations[0].id: unknown-variation',
       'fallthrough.variations: rollout-gap',

@@ -53,10 +53,12 @@ export function validateRollout(
     }
     const [min, max] = r as [number, number];
     if (!(min >= 0 && max <= 1 && min <= max)) {
-      p.add(rpath, 'rollout-range', `${rpath} [${min}, ${max}] must satisfy 0 <= min <= max <= 1`);
+      // Name the bound at fault: the start when it is below 0 or above the end, else the end.
+      const bound = min >= 0 && min <= max ? at(rpath, 1) : at(rpath, 0);
+      p.add(bound, 'rollout-range', `${rpath} [${min}, ${max}] must satisfy 0 <= min <= max <= 1`);
       return;
     }
-    if (max - min > 0) ranges.push({ min, max, path: rpath });
+    if (max - min > 0) ranges.push({ min, max, path: at(rpath, 0) });
   });
   if (ranges.length === 0) {
     if (entries.length > 0) p.add(path, 'rollout-gap', `${path} does not cover [0, 1]`);

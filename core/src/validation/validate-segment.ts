@@ -1,9 +1,14 @@
 import type { Segment } from '../model/segment.js';
+import { checkCount, checkKey, checkRules, checkTags, checkText } from './check-limits.js';
+import { LIMITS } from './limits.js';
 import { at, isRecord, Problems } from './problem.js';
 import type { ValidationProblem } from './problem.js';
 import { validateConditions } from './validate-conditions.js';
 
-/** Every problem of a segment definition, each with its path; empty when it is valid. */
+/**
+ * Every problem of a segment definition, each with its path; empty when it is valid. Checks the
+ * contract's limits (`LIMITS`) too.
+ */
 export function validateSegment(segment: Segment): ValidationProblem[] {
   const p = new Problems();
   if (!isRecord(segment)) {
@@ -11,13 +16,17 @@ export function validateSegment(segment: Segment): ValidationProblem[] {
     return p.list;
   }
   p.string('id', segment.id, true);
+  if (segment.key !== undefined) checkKey(p, 'key', segment.key);
+  checkText(p, 'name', segment.name, LIMITS.nameLength);
+  checkText(p, 'description', segment.description, LIMITS.descriptionLength);
+  checkTags(p, segment.tags);
   for (const list of ['included', 'excluded'] as const) {
-    p.array(list, segment[list]).forEach((k, i) => p.string(at(list, i), k));
+    checkCount(p, list, segment[list], LIMITS.segmentKeys, 'user keys').forEach((k, i) =>
+      p.string(at(list, i), k),
+    );
   }
-  p.array('rules', segment.rules).forEach((rule, r) => {
-    const path = at('rules', r);
-    if (!isRecord(rule)) p.add(path, 'type', `${path} must be an object`);
-    else validateConditions(p, at(path, 'conditions'), rule.conditions, null);
-  });
+  checkRules(p, segment.rules, LIMITS.segmentRules).forEach(({ rule, path }) =>
+    validateConditions(p, at(path, 'conditions'), rule.conditions, null),
+  );
   return p.list;
 }

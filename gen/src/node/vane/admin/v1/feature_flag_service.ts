@@ -181,7 +181,7 @@ export interface ToggleFeatureFlagRequest {
   enabled: boolean;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -199,7 +199,7 @@ export interface ArchiveFeatureFlagRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -217,7 +217,7 @@ export interface RestoreFeatureFlagRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -235,7 +235,7 @@ export interface DeleteFeatureFlagRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the audit-log entry. */
+  /** Optional comment stored with the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 

@@ -94,7 +94,8 @@ export interface FeatureFlag {
   envId: string;
   /**
    * Immutable. Key that SDKs evaluate by; unique within the environment, 1–128 characters matching
-   * `^[a-zA-Z0-9._-]+$`.
+   * `^[a-zA-Z0-9._-]+$`, and not `.` or `..` (URL paths such as OFREP's
+   * `/ofrep/v1/evaluate/flags/{key}` cannot carry those: clients normalise them away).
    */
   key: string;
   /** Display name, 1–256 characters. */
@@ -107,7 +108,8 @@ export interface FeatureFlag {
   variationType: VariationType;
   /**
    * The values the flag can serve, at least one (at least two make sense), at most 100; ids unique
-   * within the flag. A `VARIATION_TYPE_BOOLEAN` flag has exactly two, valued `true` and `false`.
+   * within the flag. A `VARIATION_TYPE_BOOLEAN` flag has exactly two, one valued `true` and one
+   * valued `false`.
    */
   variations: Variation[];
   /**
@@ -120,7 +122,10 @@ export interface FeatureFlag {
    * `variations`.
    */
   disabledVariationId: string;
-  /** Individual targeting, checked before rules. A user key may appear in at most one entry. */
+  /**
+   * Individual targeting, checked before rules. A user key may appear in at most one entry (and at
+   * most once in it).
+   */
   targetUsers: TargetUser[];
   /** Targeting rules, evaluated in order; the first whose conditions all match wins. At most 100. */
   rules: TargetingRule[];
@@ -197,7 +202,7 @@ export interface TargetUser {
 
 /** An ordered targeting rule: if all conditions match, the user is bucketed into `variations`. */
 export interface TargetingRule {
-  /** Unique id within the flag (UUID; client-generated). */
+  /** Unique id within the flag (UUID; client-generated; an empty id gets a server-generated UUID). */
   id: string;
   /**
    * Display name, 1–256 characters. It is the evaluation reason FeatBit reports for users this rule

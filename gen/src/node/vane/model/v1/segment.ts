@@ -27,7 +27,10 @@ export interface Segment {
   id: string;
   /** Output only. Id of the environment the segment belongs to. */
   envId: string;
-  /** Immutable. Unique within the environment, 1–128 characters matching `^[a-zA-Z0-9._-]+$`. */
+  /**
+   * Immutable. Unique within the environment, 1–128 characters matching `^[a-zA-Z0-9._-]+$`, and
+   * not `.` or `..` (as `FeatureFlag.key`).
+   */
   key: string;
   /** Display name, 1–256 characters. */
   name: string;
@@ -69,7 +72,10 @@ export interface Segment {
 
 /** One rule of a segment: it matches a user when all its conditions match. */
 export interface SegmentRule {
-  /** Unique id within the segment (UUID; client-generated). */
+  /**
+   * Unique id within the segment (UUID; client-generated; an empty id gets a server-generated
+   * UUID).
+   */
   id: string;
   /** Display name, at most 256 characters; may be empty. */
   name: string;

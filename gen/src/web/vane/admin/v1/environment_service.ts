@@ -69,7 +69,10 @@ export interface Environment {
   id: string;
   /** Immutable. Id of the project the environment belongs to. */
   projectId: string;
-  /** Immutable. Key, unique within the project, 1–128 characters matching `^[a-zA-Z0-9._-]+$`. */
+  /**
+   * Immutable. Key, unique within the project, 1–128 characters matching `^[a-zA-Z0-9._-]+$`, and
+   * not `.` or `..` (as `vane.model.v1.FeatureFlag.key`).
+   */
   key: string;
   /** Display name, 1–256 characters. */
   name: string;

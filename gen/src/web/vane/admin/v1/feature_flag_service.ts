@@ -169,7 +169,7 @@ export interface ToggleFeatureFlagRequest {
   enabled: boolean;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -187,7 +187,7 @@ export interface ArchiveFeatureFlagRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -205,7 +205,7 @@ export interface RestoreFeatureFlagRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -223,7 +223,7 @@ export interface DeleteFeatureFlagRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the audit-log entry. */
+  /** Optional comment stored with the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 

@@ -18,7 +18,10 @@ export const protobufFileName = "vane/admin/v1/project_service.proto";
 export interface Project {
   /** Output only. Unique id (UUID). */
   id: string;
-  /** Immutable. Unique key, 1–128 characters matching `^[a-zA-Z0-9._-]+$`. */
+  /**
+   * Immutable. Unique key, 1–128 characters matching `^[a-zA-Z0-9._-]+$`, and not `.` or `..`
+   * (as `vane.model.v1.FeatureFlag.key`).
+   */
   key: string;
   /** Display name, 1–256 characters. */
   name: string;

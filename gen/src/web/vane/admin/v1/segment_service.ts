@@ -73,7 +73,10 @@ export interface ListSegmentsRequest {
   tagMatch: TagMatchMode;
   /** Archived, active or both; default active only. */
   archived: ArchivedFilter;
-  /** Only segments with these ids (e.g. to show the segments a flag condition names); at most 100. */
+  /**
+   * Only segments with these ids (e.g. to show the segments a flag condition names); at most 100
+   * (INVALID_ARGUMENT on `ids` beyond that).
+   */
   ids: string[];
   /** Sort order: `updated_at desc` (default), `updated_at`, `key`, `key desc`, `name`, `name desc`. */
   orderBy: string;
@@ -109,7 +112,10 @@ export interface CreateSegmentRequest {
   segment?:
     | Segment
     | undefined;
-  /** Optional comment stored with the first revision and the audit-log entry. */
+  /**
+   * Optional comment stored with the first revision and the audit-log entry, at most 1024
+   * characters.
+   */
   comment: string;
 }
 
@@ -135,7 +141,7 @@ export interface UpdateSegmentRequest {
     | undefined;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -153,7 +159,7 @@ export interface ArchiveSegmentRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -171,7 +177,7 @@ export interface RestoreSegmentRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the revision and the audit-log entry. */
+  /** Optional comment stored with the revision and the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
@@ -189,7 +195,7 @@ export interface DeleteSegmentRequest {
   key: string;
   /** Optimistic-concurrency check; 0 skips it. */
   expectedRevision: number;
-  /** Optional comment stored with the audit-log entry. */
+  /** Optional comment stored with the audit-log entry, at most 1024 characters. */
   comment: string;
 }
 
