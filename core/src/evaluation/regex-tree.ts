@@ -66,7 +66,10 @@ export function parseRegexTree(pattern: string): RegexNode {
   let pos = 0;
   const peek = (): string | undefined =>
     pos < cps.length ? String.fromCodePoint(cps[pos]!) : undefined;
-  const set = (chars: CharSet): RegexNode => ({ kind: 'set', chars: ci ? foldAscii(chars) : chars });
+  const set = (chars: CharSet): RegexNode => ({
+    kind: 'set',
+    chars: ci ? foldAscii(chars) : chars,
+  });
 
   function hexUntil(close: string): number {
     let text = '';
