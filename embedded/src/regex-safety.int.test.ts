@@ -18,7 +18,7 @@ import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_
 import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
 import { ErrorInfo, RpcStatus } from '@vane/gen/node/vane/common/v1/errors';
 import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
-import type { TargetRule } from '@vane/gen/node/vane/model/v1/flag';
+import type { TargetingRule } from '@vane/gen/node/vane/model/v1/flag';
 import { loadEmbeddedConfig } from './embedded-config.js';
 import { startEmbedded } from './start-embedded.js';
 
@@ -68,7 +68,7 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; fields: 
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-function regexRule(pattern: string, variationId: string): TargetRule {
+function regexRule(pattern: string, variationId: string): TargetingRule {
   return {
     id: '',
     name: 'regex',

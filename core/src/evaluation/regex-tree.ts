@@ -59,6 +59,10 @@ function foldAscii(set: CharSet): CharSet {
   return out;
 }
 
+function isNode(x: CharSet | RegexNode): x is RegexNode {
+  return 'kind' in x;
+}
+
 /** Parses an RE2 pattern; `(?i)` anywhere folds ASCII case in every set (conservative). */
 export function parseRegexTree(pattern: string): RegexNode {
   const ci = /\(\?[a-zA-Z]*i/.test(pattern);
@@ -118,7 +122,7 @@ export function parseRegexTree(pattern: string): RegexNode {
   function charClass(): CharSet {
     const negated = peek() === '^';
     if (negated) pos++;
-    const ranges: [number, number][] = [];
+    const ranges: (readonly [number, number])[] = [];
     let first = true;
     while (pos < cps.length && (peek() !== ']' || first)) {
       first = false;
@@ -147,11 +151,11 @@ export function parseRegexTree(pattern: string): RegexNode {
   }
 
   /** One class member: a code point, or null after adding a multi-character escape. */
-  function classChar(ranges: [number, number][]): number | null {
+  function classChar(ranges: (readonly [number, number])[]): number | null {
     const cp = cps[pos++]!;
     if (cp !== 0x5c) return cp;
     const e = escape();
-    if (e === null || !Array.isArray(e)) return null;
+    if (e === null || isNode(e)) return null;
     if (e.length === 1 && e[0]![0] === e[0]![1]) return e[0]![0];
     ranges.push(...e);
     return null;
@@ -194,7 +198,7 @@ export function parseRegexTree(pattern: string): RegexNode {
     if (c === '\\') {
       const e = escape();
       if (e === null) return { kind: 'empty' };
-      return Array.isArray(e) ? set(e) : (e as RegexNode);
+      return isNode(e) ? e : set(e);
     }
     const cp = c.codePointAt(0)!;
     return set([[cp, cp]]);
