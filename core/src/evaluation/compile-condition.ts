@@ -7,6 +7,7 @@ import { parseInstant } from './date-value.js';
 import { parseDotNetDouble } from './dotnet-number.js';
 import { malformed } from './evaluation-result.js';
 import type { DefinitionFault } from './evaluation-result.js';
+import { compileRegex } from './safe-regex.js';
 import { parseSemVer } from './semver.js';
 import { propertyRef } from './user-value.js';
 
@@ -76,22 +77,6 @@ export function parseStringList(text: string): (string | null)[] | null | string
   if (!Array.isArray(parsed)) return 'is not a JSON array';
   for (const v of parsed) if (v !== null && typeof v !== 'string') return 'holds a non-string item';
   return parsed as (string | null)[];
-}
-
-/** Builds a RegExp from a .NET pattern; leading inline options such as `(?i)` become flags. */
-export function compileRegex(pattern: string): RegExp | string {
-  let source = pattern;
-  let flags = '';
-  const inline = /^\(\?([ims]+)\)/.exec(pattern);
-  if (inline !== null) {
-    source = pattern.slice(inline[0].length);
-    flags = [...new Set(inline[1])].join('');
-  }
-  try {
-    return new RegExp(source, flags);
-  } catch (e) {
-    return `is not a valid regular expression (${(e as Error).message})`;
-  }
 }
 
 /** Compiles one condition; `segments` is null inside segment rules, where none may nest. */

@@ -1,4 +1,5 @@
 import type { DefinitionFault } from './evaluation-result.js';
+import type { SafeRegex } from './safe-regex.js';
 import type { SemVer } from './semver.js';
 import type { PropertyRef } from './user-value.js';
 
@@ -52,7 +53,7 @@ export interface CompiledCondition {
   readonly prop: PropertyRef;
   readonly text: string;
   readonly num: number;
-  readonly regex: RegExp | null;
+  readonly regex: SafeRegex | null;
   readonly set: ReadonlySet<string> | null;
   readonly semver: SemVer | null;
   /** Segment conditions: the referenced segments in order; null marks a missing one. */

@@ -1,8 +1,9 @@
 import { IS_IN_SEGMENT, IS_NOT_IN_SEGMENT } from '../model/end-user.js';
 import { isKnownOperator } from '../model/operators.js';
-import { compileRegex, parseStringList } from '../evaluation/compile-condition.js';
+import { parseStringList } from '../evaluation/compile-condition.js';
 import { parseInstant } from '../evaluation/date-value.js';
 import { parseDotNetDouble } from '../evaluation/dotnet-number.js';
+import { regexProblem } from '../evaluation/safe-regex.js';
 import { parseSemVer } from '../evaluation/semver.js';
 import { at, isRecord } from './problem.js';
 import type { Problems } from './problem.js';
@@ -80,8 +81,8 @@ function validateCondition(
   if (NUMERIC.has(op) && Number.isNaN(parseDotNetDouble(value))) {
     p.add(vpath, 'invalid-number', `${JSON.stringify(value)} is not a number`);
   } else if (op === 'MatchRegex' || op === 'NotMatchRegex') {
-    const r = compileRegex(value);
-    if (typeof r === 'string') p.add(vpath, 'invalid-regex', `${JSON.stringify(value)} ${r}`);
+    const r = regexProblem(value);
+    if (r !== null) p.add(vpath, 'invalid-regex', `${JSON.stringify(value)} ${r}`);
   } else if (op === 'IsOneOf' || op === 'NotOneOf') {
     const list = parseStringList(value);
     if (typeof list === 'string') p.add(vpath, 'invalid-list', `${vpath} ${list}`);

@@ -1,0 +1,59 @@
+import { RE2JS } from 're2js';
+import { backtrackingHazard } from './regex-hazards.js';
+
+// Every regex core runs goes through this module. It compiles with re2js, a port of RE2:
+// matching is an automaton (lazy DFA, NFA fallback) and never backtracks, so one match costs
+// at most O(input length × program size). The program size is capped here, at compile time,
+// so the bound holds for every path a pattern takes into core (admin API, import, journal,
+// Kafka, Redis cache), not only for what validation saw.
+
+/** The largest compiled program (RE2's instruction count) a pattern may have. */
+export const MAX_REGEX_PROGRAM_SIZE = 1000;
+
+/** A compiled pattern: `test` says whether it matches anywhere in the input. */
+export interface SafeRegex {
+  test(input: string): boolean;
+}
+
+/**
+ * Compiles a condition's pattern for a linear-time engine; returns a message (a string) when
+ * the pattern is malformed, uses what a linear engine cannot run (backreferences, lookaround),
+ * or is larger than `MAX_REGEX_PROGRAM_SIZE`. JavaScript spellings `\uXXXX`, `\u{X}`, `\cX`
+ * and `(?<name>…)` are read as RE2's `\x{X}`, `(?P<name>…)`; inline options such as `(?i)`
+ * work anywhere in the pattern.
+ */
+export function compileRegex(pattern: string): SafeRegex | string {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(toRe2Syntax(pattern));
+  } catch (e) {
+    return `is not a valid regular expression (${describe(e)})`;
+  }
+  const size = re.programSize();
+  if (size > MAX_REGEX_PROGRAM_SIZE)
+    return `is too complex: its program has ${size} instructions, more than ${MAX_REGEX_PROGRAM_SIZE}`;
+  return re;
+}
+
+function describe(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.replace(/^error parsing regexp: /, '');
+}
+
+function toRe2Syntax(pattern: string): string {
+  return RE2JS.translateRegExp(pattern);
+}
+
+/**
+ * What a write must refuse in a pattern, or null: what `compileRegex` refuses, and the shapes
+ * that would take exponential time in the backtracking engines of FeatBit's SDKs, which
+ * evaluate the same patterns themselves.
+ */
+export function regexProblem(pattern: string): string | null {
+  const compiled = compileRegex(pattern);
+  if (typeof compiled === 'string') return compiled;
+  const hazard = backtrackingHazard(toRe2Syntax(pattern));
+  return hazard === null
+    ? null
+    : `is refused: ${hazard} can take exponential time in a backtracking regex engine (FeatBit SDKs)`;
+}
