@@ -70,6 +70,33 @@ export class RawWsClient {
     this.#send(0x2, Buffer.from(bytes));
   }
 
+  /** Reads until the first text or binary message, then stops reading again. */
+  firstMessage(): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const parse = (): boolean => {
+        for (;;) {
+          const frame = readFrame(this.#buffer);
+          if (frame === undefined) return false;
+          this.#buffer = this.#buffer.subarray(frame.length);
+          if (frame.opcode === 0x1 || frame.opcode === 0x2) {
+            this.socket.off('data', onData);
+            this.socket.pause();
+            resolve(frame.payload);
+            return true;
+          }
+          if (frame.opcode === 0x8) reject(new Error('closed before a message'));
+        }
+      };
+      const onData = (chunk: Buffer): void => {
+        this.#buffer = Buffer.concat([this.#buffer, chunk]);
+        parse();
+      };
+      if (parse()) return;
+      this.socket.on('data', onData);
+      this.socket.resume();
+    });
+  }
+
   /** Resumes reading and resolves with every message up to the close frame (or the socket's end). */
   readToClose(): Promise<RawRead> {
     const messages: Buffer[] = [];
