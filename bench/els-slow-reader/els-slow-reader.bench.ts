@@ -73,7 +73,10 @@ async function startSystem(
     isEnabled: true,
     targetUsers: [],
     rules: [],
-    fallthrough: { includedInExpt: true, variations: [{ id: on.id, rollout: [0, 1], exptRollout: 1 }] },
+    fallthrough: {
+      includedInExpt: true,
+      variations: [{ id: on.id, rollout: [0, 1], exptRollout: 1 }],
+    },
     version: nextVersion(),
   });
   const path = `/streaming?type=client&token=${generateConnectionToken(kit.clientSecret)}`;
@@ -82,7 +85,7 @@ async function startSystem(
   const warm = await RawWsClient.open(port, path);
   warm.sendText(SYNC);
   const answer = await firstMessage(warm);
-  if (system === 'ELS') return { port, path, stop: kit.stop };
+  if (system === 'ELS') return { port, path, stop: () => kit.stop() };
   await kit.stop();
   // The baseline builds the same answer per message, as a server without the bound would.
   const payload = JSON.parse(answer) as unknown;
@@ -143,7 +146,7 @@ function runChild(system: System): Promise<Result> {
       [...process.execArgv, '--expose-gc', self],
       { env: { ...process.env, BENCH_SLOW_CHILD: system }, maxBuffer: 1 << 20 },
       (error, stdout) => {
-        if (error) return reject(error);
+        if (error) return reject(new Error(error.message));
         const line = stdout.trim().split('\n').pop() ?? '';
         resolve(JSON.parse(line) as Result);
       },

@@ -2,7 +2,11 @@
 // shared WebSocket transport, and FeatBit's close codes for the shared close reasons.
 import type { WebSocket } from 'ws';
 import type { EndUser } from '@vane/core';
-import type { CloseReason, ConnectionIdentity, ConnectionSettings } from '../streaming/sdk-connection.js';
+import type {
+  CloseReason,
+  ConnectionIdentity,
+  ConnectionSettings,
+} from '../streaming/sdk-connection.js';
 import { WsConnection } from '../streaming/ws-connection.js';
 
 /** FeatBit's close code for permanent errors: the SDKs never reconnect after it. */

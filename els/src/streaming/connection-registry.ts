@@ -68,11 +68,7 @@ export class ConnectionRegistry {
   }
 
   /** The environment's connections of one protocol and kind (a copy). */
-  of<C extends SdkConnection>(
-    protocol: Protocol,
-    envId: string,
-    kind?: SecretKind,
-  ): C[] {
+  of<C extends SdkConnection>(protocol: Protocol, envId: string, kind?: SecretKind): C[] {
     const found: C[] = [];
     for (const conn of this.#byEnv.get(envId) ?? []) {
       if (conn.protocol === protocol && (kind === undefined || conn.kind === kind)) {

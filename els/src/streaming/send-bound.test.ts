@@ -3,17 +3,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientFrame, CloseCode } from '@vane/gen/node/vane/sync/v1/frames';
 import { sampleFlag } from '../environments/environment-source-conformance.js';
+import type { VersionedFlag } from '../environments/environment-source.js';
 import { ENV, startElsFixture } from '../testing/els-fixture.js';
 import type { ElsFixture } from '../testing/els-fixture.js';
 import { metricValue } from './testing/metrics-text.js';
 import { RawWsClient } from './testing/raw-ws-client.js';
 
 /** A flag whose FULL is about 400 KB: 80 FULLs are far more than the socket buffers hold. */
-function bigFlag(version: number) {
+function bigFlag(version: number): VersionedFlag {
   const flag = sampleFlag('flag-big', 'big', version);
   return {
     ...flag,
-    variationType: 'string',
+    variationType: 'string' as const,
     variations: [
       { id: 'on', name: 'on', value: 'x'.repeat(400_000) },
       { id: 'off', name: 'off', value: 'off' },
@@ -39,7 +40,9 @@ describe('send bound on Vane stream connections', () => {
     const frames = 80;
     for (let i = 1; i <= frames; i++) {
       raw.sendBinary(
-        ClientFrame.encode({ kind: { $case: 'sync', value: { requestId: i, version: 0 } } }).finish(),
+        ClientFrame.encode({
+          kind: { $case: 'sync', value: { requestId: i, version: 0 } },
+        }).finish(),
       );
     }
     const port = fx.els.port;

@@ -77,7 +77,6 @@ export const REFUSAL_CODES: Readonly<Record<Refusal, CloseCode>> = {
   env_full: CloseCode.CLOSE_CODE_RATE_LIMITED,
 };
 
-
 /** A running stream server. */
 export interface StreamServer {
   readonly port: number;

@@ -154,9 +154,7 @@ function u64(n: number): Buffer {
 }
 
 // One unmasked server frame at the start of `buf`, or undefined when incomplete.
-function readFrame(
-  buf: Buffer,
-): { opcode: number; payload: Buffer; length: number } | undefined {
+function readFrame(buf: Buffer): { opcode: number; payload: Buffer; length: number } | undefined {
   if (buf.length < 2) return undefined;
   const opcode = (buf[0] ?? 0) & 0x0f;
   let len = (buf[1] ?? 0) & 0x7f;
