@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       catchUpIntervalMs: 30_000,
       consumerGroup: undefined,
       secretCacheMs: 10_000,
+      maxBufferedBytes: 8 * 1024 * 1024,
       rateLimits: { connectionFramesPerSecond: 50, environmentFramesPerSecond: 10_000 },
     });
   });
@@ -57,6 +58,8 @@ describe('loadConfig', () => {
     [{ ELS_CONN_FRAMES_PER_SECOND: '0' }, 'ELS_CONN_FRAMES_PER_SECOND'],
     [{ ELS_ENV_FRAME_BURST: 'many' }, 'ELS_ENV_FRAME_BURST'],
     [{ ELS_CATCH_UP_INTERVAL_MS: '10' }, 'ELS_CATCH_UP_INTERVAL_MS'],
+    [{ ELS_MAX_BUFFERED_BYTES: '1000' }, 'ELS_MAX_BUFFERED_BYTES'],
+    [{ ELS_MAX_BUFFERED_BYTES: 'lots' }, 'ELS_MAX_BUFFERED_BYTES'],
   ])('rejects %o naming %s', (override, variable) => {
     expect(() => loadConfig({ ...base, ...override })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...override })).toThrow(variable);

@@ -31,6 +31,8 @@ export interface ElsConfig {
   readonly maxConnections: number;
   /** Most connections per environment on this instance (0: no limit). */
   readonly maxConnectionsPerEnv: number;
+  /** Most unsent bytes on one connection (any protocol) before it is closed (4009). */
+  readonly maxBufferedBytes: number;
   readonly idleTimeoutMs: number;
   readonly tombstoneLimit: number;
   /** Period of the catch-up from the store and of cache repairs. */
@@ -168,6 +170,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
     port: integer(env, 'ELS_PORT', 7080, 0, 65535),
     maxConnections: integer(env, 'ELS_MAX_CONNECTIONS', 50_000, 1, 10_000_000),
     maxConnectionsPerEnv: integer(env, 'ELS_MAX_CONNECTIONS_PER_ENV', 0, 0, 10_000_000),
+    maxBufferedBytes: integer(
+      env,
+      'ELS_MAX_BUFFERED_BYTES',
+      8 * 1024 * 1024,
+      64 * 1024,
+      1024 * 1024 * 1024,
+    ),
     idleTimeoutMs: integer(env, 'ELS_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
     tombstoneLimit: integer(env, 'ELS_TOMBSTONE_LIMIT', 10_000, 1, 10_000_000),
     catchUpIntervalMs: integer(env, 'ELS_CATCH_UP_INTERVAL_MS', 30_000, 100, 3_600_000),

@@ -18,7 +18,9 @@ import type { FlagCache } from './cache/flag-cache.js';
 import { startCatchUp } from './sync/catch-up.js';
 import { DEFAULT_RATE_LIMITS, FrameRateLimiter } from './streaming/rate-limiter.js';
 import type { RateLimits } from './streaming/rate-limiter.js';
-import { recheckSecrets, SecretCache } from './streaming/secret-cache.js';
+import { SecretCache } from './streaming/secret-cache.js';
+import { superviseConnections } from './streaming/connection-supervisor.js';
+import type { ConnectionLayer } from './streaming/connection-layer.js';
 import { createFeatBitRoute } from './featbit/featbit-route.js';
 import type { FeatBitOptions } from './featbit/featbit-route.js';
 import { createOfrepRoute } from './ofrep/ofrep-route.js';
@@ -37,6 +39,9 @@ export interface ElsDeps {
   readonly cache?: FlagCache;
 }
 
+/** Default bound on one connection's unsent bytes (`ELS_MAX_BUFFERED_BYTES`). */
+export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
 /** ELS's settings (see `config.ts` for the defaults). */
 export interface ElsOptions {
   readonly port: number;
@@ -49,6 +54,11 @@ export interface ElsOptions {
   readonly maxConnections?: number;
   /** Most connections of one environment on this instance (0, the default: no limit). */
   readonly maxConnectionsPerEnv?: number;
+  /**
+   * Most bytes queued and unsent on one connection (any protocol) before ELS stops sending and
+   * closes it (Vane and FeatBit: close 4009; SSE: the response is destroyed). Default 8 MiB.
+   */
+  readonly maxBufferedBytes?: number;
   /** What SDKs are told to wait when the store is unavailable. */
   readonly retryAfterMs?: number;
   /** Period of the safety-net catch-up from the store and of cache repairs (default 30 s). */
@@ -57,7 +67,7 @@ export interface ElsOptions {
   readonly secretCacheMs?: number;
   /** Period of the re-check that closes connections of revoked secrets (default 15 s). */
   readonly secretRecheckMs?: number;
-  /** Frame rate limits (defaults in `streaming/rate-limiter.ts`). */
+  /** Frame rate limits, Vane's and FeatBit's frames alike (defaults in `streaming/rate-limiter.ts`). */
   readonly rateLimits?: Partial<RateLimits>;
   /** FeatBit compatibility (`/streaming`, `/api/public/...`); see `featbit/featbit-route.ts`. */
   readonly featbit?: FeatBitOptions;
@@ -83,7 +93,11 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
     },
     logger.child({ module: 'snapshots' }),
   );
-  const connections = new ConnectionRegistry();
+  // One registry for every protocol: the caps count Vane, FeatBit and SSE connections together.
+  const connections = new ConnectionRegistry({
+    maxConnections: options.maxConnections ?? 50_000,
+    maxConnectionsPerEnv: options.maxConnectionsPerEnv ?? 0,
+  });
   const metrics = createElsMetrics(connections, deps.metricsRegistry);
   let feedConnected = false;
   let feedJoinedOnce = false;
@@ -120,13 +134,26 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
     logger,
   );
   const secrets = new SecretCache(deps.source, { ttlMs: options.secretCacheMs ?? 10_000 });
-  const recheck = setInterval(() => {
-    recheckSecrets(connections, secrets, logger.child({ module: 'secrets' })).then(
-      (closed) => metrics.closed.inc({ reason: 'revoked' }, closed),
-      (err: unknown) => logger.error({ err }, 'secret re-check failed'),
-    );
-  }, options.secretRecheckMs ?? 15_000);
-  recheck.unref();
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const layer: ConnectionLayer = {
+    connections,
+    settings: {
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      idleTimeoutMs,
+      onClose: (conn, reason) => metrics.closed.inc({ protocol: conn.protocol, reason }),
+    },
+    limiter: new FrameRateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
+  };
+  const featbitIdleMs = options.featbit?.idleTimeoutMs ?? idleTimeoutMs;
+  const stopSupervisor = superviseConnections(
+    connections,
+    secrets,
+    {
+      sweepMs: Math.floor(Math.min(idleTimeoutMs, featbitIdleMs) / 4),
+      secretRecheckMs: options.secretRecheckMs ?? 15_000,
+    },
+    logger,
+  );
   const stopPusher = startChangePusher(snapshots, connections, metrics, logger);
   const reporter = deps.events
     ? new SdkReporter(deps.events, { topicPrefix: options.topicPrefix ?? '' })
@@ -136,6 +163,7 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
     snapshots,
     logger,
     registry: metrics.registry,
+    layer,
     ...(reporter ? { reporter } : {}),
   };
   const dispatcher = new FrameDispatcher(
@@ -146,19 +174,20 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
       ...(reporter ? { reporter } : {}),
     },
     metrics,
-    new FrameRateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
+    layer.limiter,
   );
   let server;
   try {
     server = await startStreamServer(
       {
         routes: [
-          createFeatBitRoute(compat, options.featbit),
+          createFeatBitRoute(compat, { idleTimeoutMs, ...options.featbit }),
           createOfrepRoute(compat, options.ofrep),
         ],
         source: deps.source,
         secrets,
         connections,
+        settings: layer.settings,
         dispatcher,
         metrics,
         logger,
@@ -187,13 +216,10 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
       {
         port: options.port,
         host: options.host ?? '127.0.0.1',
-        maxConnections: options.maxConnections ?? 50_000,
-        maxConnectionsPerEnv: options.maxConnectionsPerEnv ?? 0,
-        idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
       },
     );
   } catch (error) {
-    clearInterval(recheck);
+    stopSupervisor();
     await catchUp.stop();
     stopPusher();
     await subscription.close();
@@ -205,7 +231,7 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
     port: stream.port,
     stop: async () => {
       await stream.stop();
-      clearInterval(recheck);
+      stopSupervisor();
       await catchUp.stop();
       stopPusher();
       await subscription.close();

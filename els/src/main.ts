@@ -53,6 +53,7 @@ async function main(): Promise<void> {
       topicPrefix: config.topicPrefix,
       maxConnections: config.maxConnections,
       maxConnectionsPerEnv: config.maxConnectionsPerEnv,
+      maxBufferedBytes: config.maxBufferedBytes,
       idleTimeoutMs: config.idleTimeoutMs,
       tombstoneLimit: config.tombstoneLimit,
       catchUpIntervalMs: config.catchUpIntervalMs,
@@ -62,7 +63,6 @@ async function main(): Promise<void> {
       rateLimits: config.rateLimits,
       featbit: {
         tokenWindowMs: config.featbitTokenWindowMs,
-        secretRecheckMs: config.secretRecheckMs,
       },
       ofrep: {
         rateLimit: config.ofrepRateLimitPerMinute,

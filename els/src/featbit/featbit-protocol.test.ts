@@ -301,7 +301,7 @@ describe('FeatBit secret revocation', () => {
   it('closes open connections with 4003 once their secret is revoked', async () => {
     const revocable = await startCompatFixture({
       secretCacheMs: 0,
-      featbit: { secretRecheckMs: 50 },
+      secretRecheckMs: 50,
     });
     try {
       const c = await Client.open(

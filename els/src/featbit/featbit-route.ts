@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EnvironmentSource } from '../environments/environment-source.js';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
+import type { ConnectionLayer } from '../streaming/connection-layer.js';
 import type { StreamRoute } from '../streaming/stream-server.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { FeatBitHttp } from './featbit-http.js';
@@ -15,14 +16,15 @@ import type { FeatBitStreamOptions } from './featbit-stream.js';
 /** Settings of FeatBit compatibility (all optional; see `FEATBIT_DEFAULTS`). */
 export type FeatBitOptions = Partial<FeatBitStreamOptions & FeatBitHttpOptions>;
 
-/** Defaults: FeatBit's 30 s token window, 64 KiB frames, 60 s idle timeout. */
+/**
+ * Defaults: FeatBit's 30 s token window, 64 KiB frames, 60 s idle timeout. Connection caps, rate
+ * limits, the send bound and the secret re-check are ELS's (`ElsOptions`), shared by every protocol.
+ */
 export const FEATBIT_DEFAULTS: FeatBitStreamOptions & FeatBitHttpOptions = {
   tokenWindowMs: 30_000,
   maxFrameBytes: 64 * 1024,
   maxMalformedFrames: 10,
   idleTimeoutMs: 60_000,
-  maxConnections: 50_000,
-  secretRecheckMs: 15_000,
   maxUserBodyBytes: 64 * 1024,
   maxTrackBodyBytes: 4 * 1024 * 1024,
   retryAfterSeconds: 5,
@@ -37,6 +39,8 @@ export interface FeatBitRouteDeps {
   readonly logger: Logger;
   /** ELS's Prometheus registry (a private one if absent). */
   readonly registry?: Registry;
+  /** ELS's shared connection layer (registry and caps, send bound, rate limits). */
+  readonly layer: ConnectionLayer;
 }
 
 /** The FeatBit route: WebSocket upgrades on `/streaming`, HTTP on `/api/public/...`. */

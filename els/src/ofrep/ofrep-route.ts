@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EnvironmentSource } from '../environments/environment-source.js';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
+import type { ConnectionLayer } from '../streaming/connection-layer.js';
 import type { StreamRoute } from '../streaming/stream-server.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { OfrepEvents } from './ofrep-events.js';
@@ -22,7 +23,6 @@ export const OFREP_DEFAULTS: OfrepHttpOptions & OfrepEventsOptions = {
   retryAfterSeconds: 5,
   inactivityDelaySec: 120,
   heartbeatMs: 25_000,
-  maxStreams: 50_000,
 };
 
 /** What OFREP reads and reports through. */
@@ -34,12 +34,14 @@ export interface OfrepRouteDeps {
   readonly logger: Logger;
   /** ELS's Prometheus registry (a private one if absent). */
   readonly registry?: Registry;
+  /** ELS's shared connection layer: event streams count against its caps and send bound. */
+  readonly layer: ConnectionLayer;
 }
 
 /** The OFREP route: every request under `/ofrep/`. */
 export function createOfrepRoute(deps: OfrepRouteDeps, options: OfrepOptions = {}): StreamRoute {
   const settings = { ...OFREP_DEFAULTS, ...options };
-  const events = new OfrepEvents(deps.snapshots, settings, deps.logger);
+  const events = new OfrepEvents(deps.snapshots, settings, deps.logger, deps.layer);
   const metrics = createOfrepMetrics(() => events.size, deps.registry);
   const http = new OfrepHttp({ ...deps, events, metrics }, settings);
   return {

@@ -21,8 +21,8 @@ export function startChangePusher(
 ): () => void {
   const log = logger.child({ module: 'change-pusher' });
   return snapshots.onChange((change) => {
-    const servers = connections.of(change.envId, 'server');
-    if (servers.size > 0) {
+    const servers = connections.of<Connection>('vane', change.envId, 'server');
+    if (servers.length > 0) {
       const stop = metrics.pushSeconds.startTimer({ kind: 'server' });
       const bytes = ServerFrame.encode(
         definitionsFrame(0, 'patch', change.version, change),
@@ -34,8 +34,8 @@ export function startChangePusher(
       }
       stop();
     }
-    const clients = connections.of(change.envId, 'client');
-    if (clients.size > 0) {
+    const clients = connections.of<Connection>('vane', change.envId, 'client');
+    if (clients.length > 0) {
       const stop = metrics.pushSeconds.startTimer({ kind: 'client' });
       for (const conn of clients) {
         try {

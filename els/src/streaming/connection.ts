@@ -1,9 +1,9 @@
-// One SDK WebSocket connection and what ELS remembers about it.
+// One SDK connection on Vane's stream (`/sdk/v1/stream`) and what ELS remembers about it.
 import type { WebSocket } from 'ws';
 import type { EndUser } from '@vane/core';
-import { ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
-import type { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
-import type { SecretKind } from '../environments/environment-source.js';
+import { CloseCode, ServerFrame, StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
+import type { ConnectionIdentity, ConnectionSettings, CloseReason } from './sdk-connection.js';
+import { WsConnection } from './ws-connection.js';
 
 /** Details of an error frame. */
 export interface ErrorDetails {
@@ -12,8 +12,14 @@ export interface ErrorDetails {
   readonly closing?: boolean;
 }
 
-/** An authenticated SDK connection of one environment and kind. */
-export class Connection {
+/** Settings of a Vane connection: the shared ones plus a per-frame hook (metrics). */
+export interface VaneConnectionSettings extends ConnectionSettings {
+  /** Called with the size of every frame sent. */
+  readonly onSent?: (bytes: number) => void;
+}
+
+/** An authenticated connection speaking `vane.sync.v1`. */
+export class Connection extends WsConnection {
   /** Client connections: the user results are evaluated for (set by sync/identify). */
   user: EndUser | undefined;
   /** Client connections: signature of the last result sent per flag key. */
@@ -22,23 +28,13 @@ export class Connection {
   synced = false;
   /** Malformed frames received so far. */
   malformed = 0;
-  /** When the SDK last sent anything, in ms since the epoch. */
-  lastSeen = Date.now();
 
   constructor(
-    readonly id: number,
-    readonly ws: WebSocket,
-    readonly envId: string,
-    readonly kind: SecretKind,
-    /** The secret it authenticated with ('' when unknown: never re-checked). */
-    readonly secret: string = '',
-    /** Called with the size of every frame sent (metrics). */
-    private readonly onSent?: (bytes: number) => void,
-  ) {}
-
-  /** Whether the socket can still take frames. */
-  get open(): boolean {
-    return this.ws.readyState === this.ws.OPEN;
+    ws: WebSocket,
+    identity: ConnectionIdentity,
+    private readonly vane: VaneConnectionSettings,
+  ) {
+    super('vane', ws, identity, vane);
   }
 
   /** Sends one frame, encoding it for this connection only. */
@@ -48,9 +44,7 @@ export class Connection {
 
   /** Sends bytes already encoded as a ServerFrame (a push shared by many connections). */
   sendBytes(bytes: Uint8Array): void {
-    if (!this.open) return;
-    this.ws.send(bytes, { binary: true });
-    this.onSent?.(bytes.length);
+    if (this.deliver(bytes)) this.vane.onSent?.(bytes.length);
   }
 
   /** Sends a StreamError frame. */
@@ -69,10 +63,37 @@ export class Connection {
     });
   }
 
-  /** Closes the socket with a close code (see `CloseCode`). */
-  close(code: number, reason = ''): void {
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
-      this.ws.close(code, reason);
+  protected shut(reason: CloseReason, detail: string): void {
+    switch (reason) {
+      case 'idle':
+        return this.close(CloseCode.CLOSE_CODE_GOING_AWAY, detail || 'idle');
+      case 'shutdown':
+        return this.close(CloseCode.CLOSE_CODE_GOING_AWAY, detail || 'server shutting down');
+      case 'revoked':
+        this.sendErrorBeforeClose(
+          StreamErrorCode.STREAM_ERROR_CODE_UNAUTHENTICATED,
+          'the secret was revoked or rotated',
+        );
+        return this.close(CloseCode.CLOSE_CODE_UNAUTHENTICATED, detail || 'secret revoked');
+      case 'rate_limited':
+        return this.close(CloseCode.CLOSE_CODE_RATE_LIMITED, detail || 'rate limited');
+      case 'malformed':
+        return this.close(CloseCode.CLOSE_CODE_TOO_MANY_MALFORMED_FRAMES, detail);
+      case 'slow':
+        return this.close(CloseCode.CLOSE_CODE_SEND_BUFFER_FULL, detail || 'send buffer full');
     }
+  }
+
+  // The notice goes out unless the buffer is already over the bound (then it could not arrive).
+  private sendErrorBeforeClose(code: StreamErrorCode, message: string): void {
+    if (!this.open || this.bufferedBytes > this.vane.maxBufferedBytes) return;
+    const frame = ServerFrame.encode({
+      kind: {
+        $case: 'error',
+        value: { requestId: 0, code, message, retryAfterMs: 0, closing: true },
+      },
+    }).finish();
+    this.write(frame);
+    this.vane.onSent?.(frame.length);
   }
 }

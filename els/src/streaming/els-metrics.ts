@@ -17,8 +17,11 @@ export interface ElsMetrics {
   readonly pushSeconds: Histogram<'kind'>;
   /** Connections rejected during the handshake, by close code. */
   readonly rejected: Counter<'code'>;
-  /** Connections closed after the handshake, by reason (`revoked`, `rate_limited`). */
-  readonly closed: Counter<'reason'>;
+  /**
+   * Connections of every protocol closed by ELS after the handshake, by protocol and reason
+   * (`idle`, `revoked`, `rate_limited`, `slow`, `malformed`, `shutdown`).
+   */
+  readonly closed: Counter<'protocol' | 'reason'>;
   /** Change-topic records left behind per partition after the last batch. */
   readonly consumerLag: Gauge<'topic' | 'partition'>;
   /** Seconds from a change's publication to Kafka until ELS applied and pushed it. */
@@ -88,8 +91,8 @@ export function createElsMetrics(
     }),
     closed: new Counter({
       name: 'vane_els_closed_connections_total',
-      help: 'Connections closed by ELS after the handshake, by reason',
-      labelNames: ['reason'],
+      help: 'SDK connections (every protocol) closed by ELS after the handshake, by reason',
+      labelNames: ['protocol', 'reason'],
       registers: [registry],
     }),
     consumerLag: new Gauge({

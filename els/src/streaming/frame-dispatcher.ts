@@ -1,7 +1,7 @@
 // Turns one inbound WebSocket message into a handler call: size limits, decoding, malformed-frame
 // counting and routing by frame kind. Never throws and never lets a handler's rejection escape.
 import type { RawData } from 'ws';
-import { ClientFrame, CloseCode, StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
+import { ClientFrame, StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { ElsMetrics } from './els-metrics.js';
 import type { Connection } from './connection.js';
 import type { FrameRateLimiter } from './rate-limiter.js';
@@ -40,7 +40,7 @@ export class FrameDispatcher {
           : 'too many frames; this one was dropped',
         { retryAfterMs: verdict.retryAfterMs, closing: verdict.close },
       );
-      if (verdict.close) conn.close(CloseCode.CLOSE_CODE_RATE_LIMITED, 'rate limited');
+      if (verdict.close) conn.closeFor('rate_limited');
       return;
     }
     if (!isBinary) return this.#malformed(conn, 'frames must be binary protobuf messages');
@@ -97,7 +97,7 @@ export class FrameDispatcher {
           closing: true,
         },
       );
-      conn.close(CloseCode.CLOSE_CODE_TOO_MANY_MALFORMED_FRAMES, 'too many malformed frames');
+      conn.closeFor('malformed', 'too many malformed frames');
       return;
     }
     conn.sendError(StreamErrorCode.STREAM_ERROR_CODE_MALFORMED_FRAME, message);

@@ -1,7 +1,7 @@
 // Frame rate limits: a token bucket per connection and one per environment (shared by that
 // environment's connections on this instance). A frame over either limit is dropped and answered
 // with `RATE_LIMITED`; a connection that keeps sending while limited is closed with 4029.
-import type { Connection } from './connection.js';
+import type { SdkConnection } from './sdk-connection.js';
 
 /** Frames per second with a burst, per connection and per environment. */
 export interface RateLimits {
@@ -70,7 +70,7 @@ export type RateVerdict =
 
 /** Applies the limits to the frames of every connection. */
 export class FrameRateLimiter {
-  readonly #connections = new WeakMap<Connection, { bucket: TokenBucket; dropped: number }>();
+  readonly #connections = new WeakMap<SdkConnection, { bucket: TokenBucket; dropped: number }>();
   readonly #environments = new Map<string, TokenBucket>();
   #checks = 0;
 
@@ -80,7 +80,7 @@ export class FrameRateLimiter {
   ) {}
 
   /** Counts one inbound frame of the connection; says whether to handle it. */
-  check(conn: Connection): RateVerdict {
+  check(conn: SdkConnection): RateVerdict {
     const now = this.now();
     let state = this.#connections.get(conn);
     if (state === undefined) {

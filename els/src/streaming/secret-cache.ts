@@ -1,10 +1,10 @@
 // Secret lookups with a short-lived cache (the store is asked once per secret per TTL instead of
 // once per connection), and the periodic re-check that closes connections whose secret was
-// revoked or rotated while they were open (`UNAUTHENTICATED`, then close 4001).
+// revoked or rotated while they were open, whatever their protocol.
 import type { Logger } from 'pino';
-import { CloseCode, StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { EnvironmentSource, SecretGrant } from '../environments/environment-source.js';
 import type { ConnectionRegistry } from './connection-registry.js';
+import type { SdkConnection } from './sdk-connection.js';
 
 interface Cached {
   readonly grant: SecretGrant | undefined;
@@ -73,16 +73,16 @@ export class SecretCache {
 }
 
 /**
- * Re-checks the secrets of open connections against the store and closes those whose secret no
- * longer grants the same environment and kind. A store failure changes nothing (retried next
- * time). Resolves with the number of connections closed.
+ * Re-checks the secrets of open connections of every protocol against the store and closes those
+ * whose secret no longer grants the same environment and kind (reason `revoked`: each protocol's
+ * code). A store failure changes nothing (retried next time). Resolves with the number closed.
  */
 export async function recheckSecrets(
   connections: ConnectionRegistry,
   secrets: SecretCache,
   logger: Logger,
 ): Promise<number> {
-  const bySecret = new Map<string, ReturnType<ConnectionRegistry['all']>>();
+  const bySecret = new Map<string, SdkConnection[]>();
   for (const conn of connections.all()) {
     if (conn.secret === '') continue;
     const list = bySecret.get(conn.secret) ?? [];
@@ -100,12 +100,7 @@ export async function recheckSecrets(
     }
     for (const conn of conns) {
       if (grant !== undefined && grant.envId === conn.envId && grant.kind === conn.kind) continue;
-      conn.sendError(
-        StreamErrorCode.STREAM_ERROR_CODE_UNAUTHENTICATED,
-        'the secret was revoked or rotated',
-        { closing: true },
-      );
-      conn.close(CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'secret revoked');
+      conn.closeFor('revoked');
       closed += 1;
     }
   }

@@ -1,6 +1,7 @@
 // The SDK WebSocket endpoint `/sdk/v1/stream?kind=server|client` on a plain HTTP server that also
-// serves `/healthz`, `/readyz` and `/metrics`: handshake, authentication, close codes and
-// idle-connection sweeping. Frames are handed to the FrameDispatcher.
+// serves `/healthz`, `/readyz` and `/metrics`: handshake, authentication and close codes. Frames
+// are handed to the FrameDispatcher; caps, the idle sweep, the secret re-check and the send bound
+// are the shared connection layer's (`connection-registry.ts`, `connection-supervisor.ts`).
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,9 @@ import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { EnvironmentSource } from '../environments/environment-source.js';
 import { Connection } from './connection.js';
-import type { ConnectionRegistry } from './connection-registry.js';
+import type { ConnectionRegistry, Refusal } from './connection-registry.js';
+import type { ConnectionSettings } from './sdk-connection.js';
+import { REFUSAL_MESSAGES } from './connection-layer.js';
 import type { ElsMetrics } from './els-metrics.js';
 import { HARD_FRAME_BYTES } from './frame-dispatcher.js';
 import type { FrameDispatcher } from './frame-dispatcher.js';
@@ -45,7 +48,10 @@ export interface StreamServerDeps {
   readonly source: EnvironmentSource;
   /** Cached secret lookups (absent: `source.findSecret` on every connection). */
   readonly secrets?: SecretCache;
+  /** Every protocol's connections; its caps apply here. */
   readonly connections: ConnectionRegistry;
+  /** Send bound, idle timeout and close hook of every connection of this endpoint. */
+  readonly settings: ConnectionSettings;
   readonly dispatcher: FrameDispatcher;
   readonly metrics: ElsMetrics;
   readonly logger: Logger;
@@ -59,16 +65,17 @@ export interface Readiness {
   readonly checks: Readonly<Record<string, string>>;
 }
 
-/** Limits and timers of the stream server. */
+/** Where the stream server listens. */
 export interface StreamServerOptions {
   readonly port: number;
   readonly host: string;
-  readonly maxConnections: number;
-  /** Most connections of one environment on this instance (0: no limit); over it: 4029. */
-  readonly maxConnectionsPerEnv?: number;
-  /** A connection that sent nothing for this long is closed with 1001. */
-  readonly idleTimeoutMs: number;
 }
+
+/** The close code of a cap refusal: the instance is full (1013) or the environment is (4029). */
+export const REFUSAL_CODES: Readonly<Record<Refusal, CloseCode>> = {
+  full: CloseCode.CLOSE_CODE_TRY_AGAIN_LATER,
+  env_full: CloseCode.CLOSE_CODE_RATE_LIMITED,
+};
 
 /** A running stream server. */
 export interface StreamServer {
@@ -88,7 +95,6 @@ export async function startStreamServer(
     maxPayload: HARD_FRAME_BYTES,
     handleProtocols: (protocols) => (protocols.has(SYNC_PROTOCOL) ? SYNC_PROTOCOL : false),
   });
-  let nextId = 1;
   let stopping = false;
   // Label children bound once: a broadcast counts every frame, so no label lookup per frame.
   const sent = {
@@ -126,9 +132,8 @@ export async function startStreamServer(
       ?.slice(SECRET_PROTOCOL_PREFIX.length);
     if (!secret) return reject(ws, CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'no secret');
     if (stopping) return reject(ws, CloseCode.CLOSE_CODE_GOING_AWAY, 'shutting down');
-    if (deps.connections.size >= options.maxConnections) {
-      return reject(ws, CloseCode.CLOSE_CODE_TRY_AGAIN_LATER, 'connection limit reached');
-    }
+    const full = deps.connections.refusal();
+    if (full !== undefined) return reject(ws, REFUSAL_CODES[full], REFUSAL_MESSAGES[full]);
     let grant;
     try {
       grant = await (deps.secrets?.find(secret) ?? deps.source.findSecret(secret));
@@ -140,24 +145,23 @@ export async function startStreamServer(
       return reject(ws, CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'unknown secret');
     if (grant.kind !== kind)
       return reject(ws, CloseCode.CLOSE_CODE_FORBIDDEN, `secret is not for kind=${kind}`);
-    const perEnv = options.maxConnectionsPerEnv ?? 0;
-    if (perEnv > 0) {
-      const held = deps.connections.of(grant.envId, 'server').size;
-      if (held + deps.connections.of(grant.envId, 'client').size >= perEnv) {
-        return reject(
-          ws,
-          CloseCode.CLOSE_CODE_RATE_LIMITED,
-          'too many connections for this environment',
-        );
-      }
-    }
     if (ws.readyState !== ws.OPEN) return;
     const out = sent[grant.kind];
-    const conn = new Connection(nextId++, ws, grant.envId, grant.kind, secret, (bytes) => {
-      out.frames.inc();
-      out.bytes.inc(bytes);
-    });
-    deps.connections.add(conn);
+    const conn = new Connection(
+      ws,
+      { id: deps.connections.nextId(), envId: grant.envId, kind: grant.kind, secret },
+      {
+        ...deps.settings,
+        onSent: (bytes) => {
+          out.frames.inc();
+          out.bytes.inc(bytes);
+        },
+      },
+    );
+    const refused = deps.connections.tryAdd(conn);
+    if (refused !== undefined) {
+      return reject(ws, REFUSAL_CODES[refused], REFUSAL_MESSAGES[refused]);
+    }
     ws.on('close', () => deps.connections.remove(conn));
     ws.off('message', queue);
     // Frames of one connection are handled one after another, in order.
@@ -190,17 +194,6 @@ export async function startStreamServer(
     });
   });
 
-  const sweeper = setInterval(
-    () => {
-      const cutoff = Date.now() - options.idleTimeoutMs;
-      for (const conn of deps.connections.all()) {
-        if (conn.lastSeen < cutoff) conn.close(CloseCode.CLOSE_CODE_GOING_AWAY, 'idle');
-      }
-    },
-    Math.max(50, Math.floor(options.idleTimeoutMs / 4)),
-  );
-  sweeper.unref();
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -210,7 +203,6 @@ export async function startStreamServer(
     port: (server.address() as AddressInfo).port,
     stop: async () => {
       stopping = true;
-      clearInterval(sweeper);
       await Promise.all(routes.map((route) => route.stop?.() ?? Promise.resolve()));
       const closed = [...wss.clients].map(
         (ws) =>

@@ -158,6 +158,12 @@ export enum CloseCode {
   /** CLOSE_CODE_TOO_MANY_MALFORMED_FRAMES - More than 10 malformed frames on this connection: the SDK is broken. Permanent. */
   CLOSE_CODE_TOO_MANY_MALFORMED_FRAMES = 4008,
   /**
+   * CLOSE_CODE_SEND_BUFFER_FULL - The SDK did not read what ELS sent: the bytes queued for the connection exceeded the server's
+   * limit (see "Outbound bound" above). Frames still queued may be lost. Transient: reconnect with
+   * backoff and a cursor, and read the socket promptly.
+   */
+  CLOSE_CODE_SEND_BUFFER_FULL = 4009,
+  /**
    * CLOSE_CODE_RATE_LIMITED - Too many connections or frames for this secret or client address. Transient: reconnect with
    * backoff, no sooner than 30 s.
    */
@@ -197,6 +203,9 @@ export function closeCodeFromJSON(object: any): CloseCode {
     case 4008:
     case "CLOSE_CODE_TOO_MANY_MALFORMED_FRAMES":
       return CloseCode.CLOSE_CODE_TOO_MANY_MALFORMED_FRAMES;
+    case 4009:
+    case "CLOSE_CODE_SEND_BUFFER_FULL":
+      return CloseCode.CLOSE_CODE_SEND_BUFFER_FULL;
     case 4029:
     case "CLOSE_CODE_RATE_LIMITED":
       return CloseCode.CLOSE_CODE_RATE_LIMITED;
@@ -229,6 +238,8 @@ export function closeCodeToJSON(object: CloseCode): string {
       return "CLOSE_CODE_FORBIDDEN";
     case CloseCode.CLOSE_CODE_TOO_MANY_MALFORMED_FRAMES:
       return "CLOSE_CODE_TOO_MANY_MALFORMED_FRAMES";
+    case CloseCode.CLOSE_CODE_SEND_BUFFER_FULL:
+      return "CLOSE_CODE_SEND_BUFFER_FULL";
     case CloseCode.CLOSE_CODE_RATE_LIMITED:
       return "CLOSE_CODE_RATE_LIMITED";
     case CloseCode.UNRECOGNIZED:
