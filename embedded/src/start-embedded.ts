@@ -95,7 +95,9 @@ export async function startEmbedded(
   progress: (step: string) => void = () => {},
   servers: RealServers = {},
 ): Promise<RunningVane> {
-  await mkdir(config.dataDir, { recursive: true });
+  // Owner-only (0700): the folder holds SDK secrets in clear; chmod also tightens an older one.
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await chmod(config.dataDir, 0o700);
   const tokenFile = join(config.dataDir, 'owner-token');
   const closers: (() => Promise<void>)[] = [];
   const broker = new MemoryBroker();

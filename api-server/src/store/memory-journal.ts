@@ -6,7 +6,7 @@
 // that breaks the contract's limits (written before they were enforced) is neither dropped nor
 // fatal. The api-server reports such definitions at start-up and refuses updates that leave them
 // over a limit (see `flags/stored-definitions.ts`).
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredDocument } from './document-store.js';
@@ -35,6 +35,8 @@ export interface ReplayReport {
 export const JOURNAL_FILE = 'journal.jsonl';
 /** The snapshot's file in a data directory (replaced atomically by compaction). */
 export const SNAPSHOT_FILE = 'snapshot.json';
+/** Journal and snapshot files are owner-only (0600), in an owner-only folder (0700). */
+const FILE_MODE = 0o600;
 
 interface Waiter {
   readonly line: string;
@@ -94,7 +96,9 @@ export class Journal {
     snapshot: () => Snapshot,
     compactAtBytes: number,
   ): Promise<{ journal: Journal; report: ReplayReport }> {
-    await mkdir(dir, { recursive: true });
+    // Owner-only: the documents hold SDK secrets in clear. chmod also tightens an older folder.
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
     const stored = await readIfExists(join(dir, SNAPSHOT_FILE));
     if (stored !== undefined) load(JSON.parse(stored) as Snapshot);
     const text = (await readIfExists(join(dir, JOURNAL_FILE))) ?? '';
@@ -119,7 +123,8 @@ export class Journal {
       apply(entry);
       entries += 1;
     });
-    const handle = await open(join(dir, JOURNAL_FILE), 'a');
+    const handle = await open(join(dir, JOURNAL_FILE), 'a', FILE_MODE);
+    await handle.chmod(FILE_MODE);
     const journal = new Journal(dir, handle, snapshot, compactAtBytes);
     await journal.#compact();
     return { journal, report: { entries, tornTail } };
@@ -212,8 +217,9 @@ export class Journal {
   async #compact(): Promise<void> {
     const target = join(this.dir, SNAPSHOT_FILE);
     const temp = `${target}.tmp`;
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'w', FILE_MODE);
     try {
+      await handle.chmod(FILE_MODE);
       await handle.writeFile(JSON.stringify(this.snapshot()));
       await handle.sync();
     } finally {
