@@ -57,11 +57,16 @@ describe('embedded data folder', () => {
     const projects = promiseClient(ProjectServiceService, vane.urls.adminGrpc, auth);
     const envs = promiseClient(EnvironmentServiceService, vane.urls.adminGrpc, auth);
     try {
-      const { project } = await projects.createProject({ key: 'rest', name: 'Rest' });
+      const { project } = await projects.createProject({
+        key: 'rest',
+        name: 'Rest',
+        description: '',
+      });
       const { environment } = await envs.createEnvironment({
         projectId: project!.id,
         key: 'prod',
         name: 'Production',
+        description: '',
       });
       const secret = environment!.secrets[0]!.value;
       expect(secret.length).toBeGreaterThan(0);
