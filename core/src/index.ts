@@ -32,6 +32,7 @@ export type {
   EvaluationResult,
 } from './evaluation/evaluation-result.js';
 export { isInRollout, rolloutOfKey } from './evaluation/dispatch.js';
+export { MAX_REGEX_PROGRAM_SIZE, regexProblem } from './evaluation/safe-regex.js';
 export { md5Hex } from './evaluation/md5.js';
 
 export { validateFlag } from './validation/validate-flag.js';

@@ -85,6 +85,11 @@ describe('conditionProblems', () => {
     expect(conditionProblems(attr('IsOneOf'), true)).toEqual({ value: 'Add at least one value.' });
     expect(conditionProblems(attr('BiggerThan', 'ten'), true).value).toMatch(/number/);
     expect(conditionProblems(attr('MatchRegex', '(('), true).value).toMatch(/regular expression/);
+    // The server's rules: nothing a backtracking engine freezes on, nothing RE2 cannot run.
+    expect(conditionProblems(attr('MatchRegex', '(a+)+$'), true).value).toMatch(/exponential/);
+    expect(conditionProblems(attr('MatchRegex', 'a(?=b)'), true).value).toMatch(
+      /regular expression/,
+    );
     expect(conditionProblems(attr('SemVerEqual', '1.2'), true).value).toMatch(/version/);
     expect(conditionProblems(attr('DateAfter', 'tomorrow'), true).value).toMatch(/date/);
     expect(conditionProblems(attr('Nope', 'x'), true)).toEqual({ op: 'Choose an operator.' });

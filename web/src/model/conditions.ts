@@ -1,6 +1,12 @@
 // The condition builder's model: every operator of `core/`, with how its operand is edited, and
 // the mapping between the builder's drafts and the proto `Condition` (JSON-array operands).
-import { FEATBIT_OPERATORS, IS_IN_SEGMENT, IS_NOT_IN_SEGMENT, VANE_OPERATORS } from '@vane/core';
+import {
+  FEATBIT_OPERATORS,
+  IS_IN_SEGMENT,
+  IS_NOT_IN_SEGMENT,
+  VANE_OPERATORS,
+  regexProblem,
+} from '@vane/core';
 import type { OperatorName } from '@vane/core';
 import type { Condition } from '@vane/gen/web/vane/model/v1/targeting';
 
@@ -159,10 +165,10 @@ export function conditionProblems(
       if (v === '' || !Number.isFinite(Number(v))) out.value = 'Enter a number.';
       break;
     case 'regex':
-      try {
-        new RegExp(v);
-      } catch {
-        out.value = 'This is not a valid regular expression.';
+      {
+        // The server's own check (RE2 syntax, no patterns that freeze a backtracking engine).
+        const problem = regexProblem(v);
+        if (problem !== null) out.value = `This pattern ${problem}.`;
       }
       break;
     case 'semver':
