@@ -43,6 +43,7 @@ import {
 } from './flag-mapping.js';
 import { assertValidFlag } from './flag-validation.js';
 import type { AnalyticsGateway } from './analytics-gateway.js';
+import { versionedListOrder } from '../shared/list-request.js';
 
 const UPDATABLE = [
   'name',
@@ -146,11 +147,10 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
       const query = req.query.trim();
       const filter = versionedListFilter(req);
       if (req.isEnabled !== undefined) filter.isEnabled = req.isEnabled;
-      const byKeyOrder = req.orderBy === 'key';
+      const order = versionedListOrder(req);
       const { items, page } = await listPage(flags, req.page, {
         filter: filter,
-        orderBy: byKeyOrder ? 'key' : 'version',
-        descending: !byKeyOrder,
+        ...order,
         scope: [
           'flags',
           req.envId,

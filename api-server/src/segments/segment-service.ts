@@ -33,6 +33,7 @@ import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import type { SegmentDoc } from './segment-doc.js';
 import { segmentFieldsFromProto, segmentToProto } from './segment-mapping.js';
+import { versionedListOrder } from '../shared/list-request.js';
 
 const UPDATABLE = ['name', 'description', 'tags', 'included', 'excluded', 'rules'] as const;
 const TARGETING: readonly string[] = ['included', 'excluded', 'rules'];
@@ -142,11 +143,11 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       const query = req.query.trim();
       const filter = versionedListFilter(req);
+      const order = versionedListOrder(req);
       const { items, page } = await listPage(segments, req.page, {
         filter: filter,
-        orderBy: 'version',
-        descending: true,
-        scope: ['segments', req.envId, query, req.tags, req.tagMatch, req.archived],
+        ...order,
+        scope: ['segments', req.envId, query, req.tags, req.tagMatch, req.archived, req.orderBy],
         count: true,
       });
       return { segments: items.map(segmentToProto), page };

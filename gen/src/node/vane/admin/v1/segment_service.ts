@@ -87,7 +87,10 @@ export interface ListSegmentsRequest {
   archived: ArchivedFilter;
   /** Only segments with these ids (e.g. to show the segments a flag condition names); at most 100. */
   ids: string[];
-  /** Sort order: `updated_at desc` (default), `updated_at`, `key`, `key desc`, `name`, `name desc`. */
+  /**
+   * Sort order: `updated_at desc` (default), `updated_at`, `key`, `key desc`, `name`, `name desc`.
+   * Anything else fails with INVALID_ARGUMENT.
+   */
   orderBy: string;
 }
 
