@@ -32,7 +32,7 @@ import {
   coreSegment,
   environmentContents,
 } from './environment-contents.js';
-import { evaluationToProto, userFromProto } from './flag-evaluation.js';
+import { evaluationToProto, keysToEvaluate, userFromProto } from './flag-evaluation.js';
 import { envVersionCounter } from './flag-doc.js';
 import type { FlagDoc } from './flag-doc.js';
 import {
@@ -369,8 +369,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
       validate((v) => v.required(req.user?.keyId, 'user.key_id'));
       const env = await compiledEnvironment(flags, deps.segments, req.envId);
       const user = userFromProto(req.user!);
-      const keys =
-        req.keys.length > 0 ? req.keys : env.flagKeys().filter((k) => !env.getFlag(k)?.isArchived);
+      const keys = keysToEvaluate(req.keys, env);
       return {
         results: keys.map((key) =>
           evaluationToProto(key, env.getFlag(key), env.evaluate(key, user)),
