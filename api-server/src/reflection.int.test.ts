@@ -31,10 +31,11 @@ afterAll(async () => {
 });
 
 describe('gRPC server reflection', () => {
-  it('lists every admin service', async () => {
+  it('lists every admin service and gRPC health', async () => {
     const { stdout, code } = await grpcurl(fx.address, 'list');
     expect(code).toBe(0);
     expect(stdout.trim().split('\n').sort()).toEqual([
+      'grpc.health.v1.Health',
       'vane.admin.v1.AccessTokenService',
       'vane.admin.v1.AuditLogService',
       'vane.admin.v1.EndUserService',

@@ -391,10 +391,10 @@ function buildProgram(io: CliIo): Command {
       });
       print(FeatureFlag.toJSON(flag!), () => `${key} is ${flag!.isEnabled ? 'on' : 'off'}`);
     });
-  for (const [verb, description] of [
-    ['archive', 'archive a flag (SDKs stop receiving it)'],
-    ['restore', 'restore an archived flag'],
-    ['delete', 'delete an archived flag for good'],
+  for (const [verb, description, done] of [
+    ['archive', 'archive a flag (SDKs stop receiving it)', 'archived'],
+    ['restore', 'restore an archived flag', 'restored'],
+    ['delete', 'delete an archived flag for good', 'deleted'],
   ] as const) {
     flags
       .command(`${verb} <key>`)
@@ -413,7 +413,7 @@ function buildProgram(io: CliIo): Command {
         if (verb === 'archive') await a.flags.archiveFeatureFlag(req);
         else if (verb === 'restore') await a.flags.restoreFeatureFlag(req);
         else await a.flags.deleteFeatureFlag(req);
-        print({ [verb]: key }, () => `${verb}d flag ${key}`.replace('ed flag', 'd flag'));
+        print({ [verb]: key }, () => `${done} flag ${key}`);
       });
   }
   flags
@@ -537,9 +537,9 @@ function buildProgram(io: CliIo): Command {
         print(Segment.toJSON(segment!), () => `created segment ${segment!.key}`);
       },
     );
-  for (const [verb, description] of [
-    ['archive', 'archive a segment'],
-    ['delete', 'delete an archived segment for good'],
+  for (const [verb, description, done] of [
+    ['archive', 'archive a segment', 'archived'],
+    ['delete', 'delete an archived segment for good', 'deleted'],
   ] as const) {
     segments
       .command(`${verb} <key>`)
@@ -557,7 +557,7 @@ function buildProgram(io: CliIo): Command {
         };
         if (verb === 'archive') await a.segments.archiveSegment(req);
         else await a.segments.deleteSegment(req);
-        print({ [verb]: key }, () => `${verb}d segment ${key}`.replace('ed segment', 'd segment'));
+        print({ [verb]: key }, () => `${done} segment ${key}`);
       });
   }
   return program;

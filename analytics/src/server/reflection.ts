@@ -12,17 +12,26 @@ import { ReflectionService } from '@grpc/reflection';
 
 const require = createRequire(import.meta.url);
 
-/** Registers reflection for the named services with every descriptor file they need. */
+function descriptorFiles(name: string): Uint8Array[] {
+  const set = fromBinary(FileDescriptorSetSchema, readFileSync(require.resolve(name)));
+  return set.file.map((file) => toBinary(FileDescriptorProtoSchema, file));
+}
+
+/**
+ * Registers reflection for the named services and for `grpc.health.v1.Health` (served beside
+ * them; its descriptor is the official health.proto, built into gen by `npm run generate`).
+ */
 export function addReflection(server: Server, services: readonly string[]): void {
-  const set = fromBinary(
-    FileDescriptorSetSchema,
-    readFileSync(require.resolve('@vane/gen/vane.binpb')),
-  );
   const definition = {
     'vane.files': {
       format: 'Protocol Buffer 3 FileDescriptorProto',
-      fileDescriptorProtos: set.file.map((file) => toBinary(FileDescriptorProtoSchema, file)),
+      fileDescriptorProtos: [
+        ...descriptorFiles('@vane/gen/vane.binpb'),
+        ...descriptorFiles('@vane/gen/grpc-health.binpb'),
+      ],
     },
   } as unknown as PackageDefinition;
-  new ReflectionService(definition, { services: [...services] }).addToServer(server);
+  new ReflectionService(definition, {
+    services: [...services, 'grpc.health.v1.Health'],
+  }).addToServer(server);
 }

@@ -1,5 +1,6 @@
 // The audit log: read-only, newest first, within the caller's project scope.
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
+import { AuditAction } from '@vane/gen/node/vane/admin/v1/audit_log_service';
 import type {
   AuditLogEntry,
   AuditLogServiceServer,
@@ -8,9 +9,10 @@ import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import { requireRole } from '../auth/principal.js';
 import type { AuditDoc } from '../changes/audit-entry.js';
 import type { AsyncService } from '../grpc/grpc-handlers.js';
-import { listPage } from '../shared/paging.js';
+import { filtersOf, listPage } from '../shared/paging.js';
 import type { Collection, Filter } from '../store/document-store.js';
 import { actionStrings, auditAction } from './audit-action.js';
+import { validateEnums } from '../shared/list-request.js';
 
 function json(value: unknown): string {
   return value === null || value === undefined ? '' : JSON.stringify(value);
@@ -41,6 +43,10 @@ export function auditLogService(audit: Collection<AuditDoc>): AsyncService<Audit
   return {
     async listAuditLogEntries(req, { principal }) {
       requireRole(principal, Role.ROLE_VIEWER);
+      validateEnums({
+        resource_type: [req.resourceType, ResourceType],
+        actions: [req.actions, AuditAction],
+      });
       if (req.projectId) requireRole(principal, Role.ROLE_VIEWER, req.projectId);
       const filter: Record<string, unknown> = {};
       if (!principal.allProjects) filter.projectId = { in: [...principal.projectIds] };
@@ -74,7 +80,7 @@ export function auditLogService(audit: Collection<AuditDoc>): AsyncService<Audit
         filter: combined,
         orderBy: 'createdAt',
         descending: true,
-        scope: ['audit', req, principal.tokenId],
+        scope: ['audit', filtersOf(req), principal.tokenId],
       });
       return { entries: items.map(auditEntryToProto), page };
     },

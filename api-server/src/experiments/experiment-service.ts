@@ -36,6 +36,7 @@ import type {
   IterationDoc,
   VariationWeightDoc,
 } from './experiment-doc.js';
+import { validateEnums } from '../shared/list-request.js';
 
 /** Significance level used when a create request leaves `alpha` at 0. */
 export const DEFAULT_ALPHA = 0.05;
@@ -183,6 +184,7 @@ export function experimentService(
           v.check(s !== undefined, `statuses[${i}]`, 'must be NOT_STARTED, RUNNING or STOPPED'),
         ),
       );
+      validateEnums({ archived: [req.archived, ArchivedFilter] });
       const filter: Record<string, FieldCondition | readonly Filter[]> = { envId: req.envId };
       if (req.flagKey) filter.flagKey = req.flagKey;
       if (req.metricId) filter.metricId = req.metricId;

@@ -26,6 +26,29 @@ export function userFromProto(user: EndUser): CoreUser {
   };
 }
 
+/**
+ * The keys an EvaluateFeatureFlags call evaluates, ordered by key: the requested ones the
+ * environment has (unknown keys are skipped, as the contract says; duplicates count once), or
+ * every active flag when none is requested.
+ */
+export function keysToEvaluate(
+  requested: readonly string[],
+  env: { flagKeys(): string[]; getFlag(key: string): FeatureFlag | undefined },
+): string[] {
+  const keys =
+    requested.length > 0
+      ? [...new Set(requested)].filter((key) => env.getFlag(key) !== undefined)
+      : env.flagKeys().filter((key) => !env.getFlag(key)?.isArchived);
+  return keys.sort();
+}
+
+/** The reason text of a result: the reason, and the error's message unless it already says it. */
+function reasonText(result: CoreResult): string {
+  if (!result.error) return result.reason;
+  const { message } = result.error;
+  return message.startsWith(result.reason) ? message : `${result.reason}: ${message}`;
+}
+
 /** The proto form of one evaluation. */
 export function evaluationToProto(
   key: string,
@@ -40,7 +63,7 @@ export function evaluationToProto(
       ? variationTypeToProto(flag.variationType)
       : VariationType.VARIATION_TYPE_UNSPECIFIED,
     reasonKind: KINDS[result.kind],
-    reason: result.error ? `${result.reason}: ${result.error.message}` : result.reason,
+    reason: reasonText(result),
     sendToExperiment: result.sendToExperiment,
     version: flag?.version ?? 0,
   };

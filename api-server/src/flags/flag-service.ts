@@ -33,7 +33,7 @@ import {
   coreSegment,
   environmentContents,
 } from './environment-contents.js';
-import { evaluationToProto, userFromProto } from './flag-evaluation.js';
+import { evaluationToProto, keysToEvaluate, userFromProto } from './flag-evaluation.js';
 import { envVersionCounter } from './flag-doc.js';
 import type { FlagDoc } from './flag-doc.js';
 import {
@@ -45,6 +45,7 @@ import {
 import { assertValidFlag, checkVariationType } from './flag-validation.js';
 import { assertArchived, assertNoActiveDependants, assertNotArchived } from './flag-write-rules.js';
 import type { AnalyticsGateway } from './analytics-gateway.js';
+import { versionedListOrder } from '../shared/list-request.js';
 
 const UPDATABLE = [
   'name',
@@ -150,11 +151,10 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
       const query = req.query.trim();
       const filter = versionedListFilter(req);
       if (req.isEnabled !== undefined) filter.isEnabled = req.isEnabled;
-      const byKeyOrder = req.orderBy === 'key';
+      const order = versionedListOrder(req);
       const { items, page } = await listPage(flags, req.page, {
         filter: filter,
-        orderBy: byKeyOrder ? 'key' : 'version',
-        descending: !byKeyOrder,
+        ...order,
         scope: [
           'flags',
           req.envId,
@@ -387,8 +387,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
       validate((v) => v.required(req.user?.keyId, 'user.key_id'));
       const env = await compiledEnvironment(flags, deps.segments, req.envId);
       const user = userFromProto(req.user!);
-      const keys =
-        req.keys.length > 0 ? req.keys : env.flagKeys().filter((k) => !env.getFlag(k)?.isArchived);
+      const keys = keysToEvaluate(req.keys, env);
       return {
         results: keys.map((key) =>
           evaluationToProto(key, env.getFlag(key), env.evaluate(key, user)),

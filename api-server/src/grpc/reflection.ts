@@ -13,21 +13,28 @@ import { ReflectionService } from '@grpc/reflection';
 
 const require = createRequire(import.meta.url);
 
+/** The gRPC health service, which every Vane gRPC server serves beside its own. */
+export const HEALTH_SERVICE = 'grpc.health.v1.Health';
+
+function descriptorFiles(name: string): Uint8Array[] {
+  const set = fromBinary(FileDescriptorSetSchema, readFileSync(require.resolve(name)));
+  return set.file.map((file) => toBinary(FileDescriptorProtoSchema, file));
+}
+
 /**
- * Registers reflection for the named services with every file they need. (gRPC health is served
- * but not reflected: health probes know its schema, and its bundled descriptor is malformed.)
+ * Registers reflection for the named services and for `grpc.health.v1.Health` (from the official
+ * health.proto, built into gen by `npm run generate`), with every file they need.
  */
 export function addReflection(server: Server, services: readonly string[]): void {
-  const set = fromBinary(
-    FileDescriptorSetSchema,
-    readFileSync(require.resolve('@vane/gen/vane.binpb')),
-  );
-  const files = set.file.map((file) => toBinary(FileDescriptorProtoSchema, file));
+  const files = [
+    ...descriptorFiles('@vane/gen/vane.binpb'),
+    ...descriptorFiles('@vane/gen/grpc-health.binpb'),
+  ];
   // ReflectionService reads only `fileDescriptorProtos`; one entry carrying every file suffices.
   const definition = {
     'vane.files': { format: 'Protocol Buffer 3 FileDescriptorProto', fileDescriptorProtos: files },
   } as unknown as PackageDefinition;
   new ReflectionService(definition, {
-    services: [...services],
+    services: [...services, HEALTH_SERVICE],
   }).addToServer(server);
 }

@@ -21,6 +21,7 @@ import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Violations } from '../shared/validation.js';
 import type { Collection, FieldCondition, Filter } from '../store/document-store.js';
 import type { MetricDirection, MetricDoc, MetricKind } from './metric-doc.js';
+import { validateEnums } from '../shared/list-request.js';
 
 const UPDATABLE = [
   'name',
@@ -236,6 +237,10 @@ export function metricService(deps: MetricServiceDeps): AsyncService<MetricServi
       if (query) {
         filter.anyOf = [{ name: { contains: query } }, { eventName: { contains: query } }];
       }
+      validateEnums({
+        archived: [req.archived, ArchivedFilter],
+        tag_match: [req.tagMatch, TagMatchMode],
+      });
       const kind = KINDS[req.type];
       if (kind) filter.type = kind;
       if (req.archived === ArchivedFilter.ARCHIVED_FILTER_ARCHIVED) filter.isArchived = true;

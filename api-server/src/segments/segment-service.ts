@@ -28,6 +28,7 @@ import type { Collection } from '../store/document-store.js';
 import type { SegmentDoc } from './segment-doc.js';
 import { segmentFieldsFromProto, segmentToProto } from './segment-mapping.js';
 import { assertValidSegment } from './segment-validation.js';
+import { versionedListOrder } from '../shared/list-request.js';
 
 const UPDATABLE = ['name', 'description', 'tags', 'included', 'excluded', 'rules'] as const;
 const TARGETING: readonly string[] = ['included', 'excluded', 'rules'];
@@ -129,11 +130,11 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
       validate((v) => v.atMost(req.ids, 'ids', LIMITS.listSegmentIds, 'ids'));
       const query = req.query.trim();
       const filter = versionedListFilter(req);
+      const order = versionedListOrder(req);
       const { items, page } = await listPage(segments, req.page, {
         filter: filter,
-        orderBy: 'version',
-        descending: true,
-        scope: ['segments', req.envId, query, req.tags, req.tagMatch, req.archived],
+        ...order,
+        scope: ['segments', req.envId, query, req.tags, req.tagMatch, req.archived, req.orderBy],
         count: true,
       });
       return { segments: items.map(segmentToProto), page };

@@ -55,6 +55,15 @@ function decodeToken(token: string, scope: string): Cursor {
   return c as Cursor;
 }
 
+/**
+ * A list request without its paging half: what a token's scope may hold. (A scope that held the
+ * request's own `page` would make every token valid only for the call that carries it.)
+ */
+export function filtersOf<R extends { readonly page?: unknown }>(request: R): Omit<R, 'page'> {
+  const { page: _page, ...filters } = request;
+  return filters;
+}
+
 /** Options of one paged list call. */
 export interface PagedListOptions {
   readonly filter: Filter;

@@ -90,7 +90,10 @@ export interface ListSegmentsRequest {
    * (INVALID_ARGUMENT on `ids` beyond that).
    */
   ids: string[];
-  /** Sort order: `updated_at desc` (default), `updated_at`, `key`, `key desc`, `name`, `name desc`. */
+  /**
+   * Sort order: `updated_at desc` (default), `updated_at`, `key`, `key desc`, `name`, `name desc`.
+   * Anything else fails with INVALID_ARGUMENT.
+   */
   orderBy: string;
 }
 

@@ -108,6 +108,10 @@ export function tagMatchModeToJSON(object: TagMatchMode): string {
 /**
  * The paging half of every `List…`/`Search…` request.
  *
+ * In every `List…`/`Search…` request, an enum filter (such as `archived`, `tag_match`, a type, a
+ * status or an action) set to a number its enum does not define fails with INVALID_ARGUMENT
+ * naming the field; it is never read as "no filter".
+ *
  * Paging is cursor based (AIP-158): the first call leaves `page_token` empty; every following
  * call passes the `next_page_token` of the previous response and the *same* filters. Results are
  * stable under concurrent writes in the sense that no item is returned twice, but items created
