@@ -165,30 +165,45 @@ describe('enum filters', () => {
     expect(
       await invalid(
         flags.listFeatureFlags(
-          ListFeatureFlagsRequest.fromPartial({ envId, tagMatch: 7, archived: 9 }),
+          ListFeatureFlagsRequest.fromPartial({
+            envId,
+            tagMatch: 7 as never,
+            archived: 9 as never,
+          }),
         ),
       ),
     ).toEqual(['tag_match', 'archived']);
     expect(
-      await invalid(segments.listSegments(ListSegmentsRequest.fromPartial({ envId, archived: 4 }))),
+      await invalid(
+        segments.listSegments(ListSegmentsRequest.fromPartial({ envId, archived: 4 as never })),
+      ),
     ).toEqual(['archived']);
     expect(
-      await invalid(metrics.listMetrics(ListMetricsRequest.fromPartial({ envId, type: 42 }))),
+      await invalid(
+        metrics.listMetrics(ListMetricsRequest.fromPartial({ envId, type: 42 as never })),
+      ),
     ).toEqual(['type']);
     expect(
       await invalid(
-        metrics.listMetrics(ListMetricsRequest.fromPartial({ envId, archived: 5, tagMatch: 3 })),
+        metrics.listMetrics(
+          ListMetricsRequest.fromPartial({ envId, archived: 5 as never, tagMatch: 3 as never }),
+        ),
       ),
     ).toEqual(['archived', 'tag_match']);
     expect(
       await invalid(
-        experiments.listExperiments(ListExperimentsRequest.fromPartial({ envId, archived: 8 })),
+        experiments.listExperiments(
+          ListExperimentsRequest.fromPartial({ envId, archived: 8 as never }),
+        ),
       ),
     ).toEqual(['archived']);
     expect(
       await invalid(
         audit.listAuditLogEntries(
-          ListAuditLogEntriesRequest.fromPartial({ resourceType: 77, actions: [1, 99] }),
+          ListAuditLogEntriesRequest.fromPartial({
+            resourceType: 77 as never,
+            actions: [1, 99 as never],
+          }),
         ),
       ),
     ).toEqual(['resource_type', 'actions[1]']);

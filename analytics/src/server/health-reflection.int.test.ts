@@ -30,7 +30,14 @@ beforeAll(async () => {
       bus: new MemoryInsightBus(new MemoryBroker()),
       logger: pino({ level: 'silent' }),
     },
-    { grpcPort: 0, httpPort: 0, host: '127.0.0.1', reflection: true },
+    {
+      grpcPort: 0,
+      httpPort: 0,
+      host: '127.0.0.1',
+      reflection: true,
+      batchSize: 100,
+      batchMaxWaitMs: 50,
+    },
   );
 });
 
