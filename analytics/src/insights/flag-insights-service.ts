@@ -15,6 +15,8 @@ export const INTERVAL_MS: Readonly<Record<BucketInterval, number>> = Object.free
 
 /** With no interval asked, the smallest that yields at most this many buckets. */
 export const AUTO_MAX_BUCKETS = 200;
+/** The window of a query without a start: the 7 days before its end. */
+export const DEFAULT_WINDOW_MS = 7 * 86_400_000;
 /** Most buckets one query may return. */
 export const MAX_BUCKETS = 10_000;
 
@@ -22,6 +24,7 @@ export const MAX_BUCKETS = 10_000;
 export interface FlagInsightsRequest {
   readonly envId: string;
   readonly flagKey: string;
+  /** Unset means 7 days before the end. */
   readonly startMs: number | undefined;
   /** Unset means now. */
   readonly endMs: number | undefined;
@@ -60,11 +63,10 @@ export class FlagInsightsService {
     const v = new Violations();
     v.check(req.envId.trim() === '', 'env_id', 'is required');
     v.check(req.flagKey.trim() === '', 'flag_key', 'is required');
-    v.check(req.startMs === undefined, 'time_range.start_time', 'is required');
-    const startMs = req.startMs ?? 0;
     const endMs = req.endMs ?? this.now();
+    const startMs = req.startMs ?? endMs - DEFAULT_WINDOW_MS;
     v.check(
-      req.startMs !== undefined && endMs < startMs,
+      endMs < startMs,
       req.endMs === undefined ? 'time_range.start_time' : 'time_range.end_time',
       req.endMs === undefined ? 'must not be in the future' : 'must not be before start_time',
     );

@@ -297,7 +297,10 @@ export interface GetFeatureFlagInsightsRequest {
   envId: string;
   /** Key of the flag. */
   key: string;
-  /** The window to report; an unset start means 7 days before the end. */
+  /**
+   * The window to report; an unset end means now, and an unset start (or an unset `time_range`)
+   * means 7 days before the end.
+   */
   timeRange?:
     | TimeRange
     | undefined;

@@ -82,8 +82,8 @@ export interface GetFlagInsightsRequest {
   /** Key of the flag. */
   flagKey: string;
   /**
-   * The window to report: the start is required; an unset end means now. At most 10 000 buckets
-   * (INVALID_ARGUMENT otherwise).
+   * The window to report: an unset end means now; an unset start (or an unset `time_range`)
+   * means 7 days before the end. At most 10 000 buckets (INVALID_ARGUMENT otherwise).
    */
   timeRange?:
     | TimeRange
