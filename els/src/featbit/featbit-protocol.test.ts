@@ -458,6 +458,11 @@ describe('FeatBit HTTP endpoints', () => {
     ]);
     const res = await post('/api/public/insight/track', big, { authorization: kit.serverSecret });
     expect(res.status).toBe(413);
+    const deep = `[{"user":{"keyId":"x","customizedProperties":${'['.repeat(5000)}${']'.repeat(5000)}}}]`;
+    const nested = await post('/api/public/insight/track', deep, {
+      authorization: kit.serverSecret,
+    });
+    expect(nested.status).toBe(400);
     const pre = await fetch(`${kit.url}/api/public/insight/track`, { method: 'OPTIONS' });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-headers')).toContain('Authorization');

@@ -13,7 +13,34 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads the whole body, at most `limit` bytes (413 beyond), and parses it as JSON (400 if not). */
+/** How deep a body's objects and arrays may nest: deeper is a 400, before anything recurses. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The deepest nesting of objects and arrays in JSON `text`, in one linear pass that skips
+ * strings; it never recurses, so any text is safe to measure.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/**
+ * Reads the whole body, at most `limit` bytes (413 beyond), and parses it as JSON (400 if not,
+ * or if it nests deeper than `MAX_JSON_DEPTH`).
+ */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) {
@@ -32,6 +59,9 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new BodyError(400, `body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -102,6 +102,21 @@ describe('OFREP single-flag evaluation', () => {
       status: 400,
       body: { errorCode: 'PARSE_ERROR' },
     });
+    // A 10 KB body nested 5,000 deep is bad input (400), not a crash (it was a 500).
+    const deep = `{"context":{"targetingKey":"d","x":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    expect(deep.length).toBeGreaterThan(10_000);
+    expect(await ofrep('/ofrep/v1/evaluate/flags/simple', deep)).toMatchObject({
+      status: 400,
+      body: { key: 'simple', errorCode: 'PARSE_ERROR' },
+    });
+    expect(await ofrep('/ofrep/v1/evaluate/flags', deep)).toMatchObject({
+      status: 400,
+      body: { errorCode: 'PARSE_ERROR' },
+    });
+    // Brackets inside strings are text, not nesting.
+    expect(
+      await ofrep('/ofrep/v1/evaluate/flags/simple', ctx('d', { x: '['.repeat(2000) })),
+    ).toMatchObject({ status: 200 });
     const big = await ofrep(
       '/ofrep/v1/evaluate/flags/simple',
       ctx('a', { pad: 'x'.repeat(70_000) }),
