@@ -18,6 +18,7 @@ import {
   Unauthenticated,
   Unavailable,
 } from '../errors/domain-errors.js';
+import { isStoreOutage } from '../store/store-outage.js';
 
 const ERROR_INFO_TYPE_URL = 'type.googleapis.com/vane.common.v1.ErrorInfo';
 
@@ -62,6 +63,11 @@ export function toServiceError(
   logger: Logger,
   method: string,
 ): Partial<ServiceError> {
+  if (isStoreOutage(err)) {
+    // Self-healing once the store is back: WARN, and UNAVAILABLE tells the caller to retry.
+    logger.warn({ err, method }, 'the store is unavailable');
+    err = new Unavailable('the store is unavailable; retry shortly');
+  }
   if (!(err instanceof DomainError)) {
     logger.error({ err, method }, 'unexpected error in gRPC handler');
     return { code: status.INTERNAL, details: 'internal error' };
