@@ -10,6 +10,8 @@ export { loadConfig, type AnalyticsConfig } from './config.js';
 export type { InsightStore } from './ingest/insight-store.js';
 export type { InsightBus } from './ingest/insight-bus.js';
 export { MemoryInsightStore } from './ingest/memory-insight-store.js';
+export { JournaledInsightStore } from './ingest/journaled-insight-store.js';
+export type { InsightReplayReport } from './ingest/journaled-insight-store.js';
 export { ClickHouseInsightStore } from './ingest/clickhouse-insight-store.js';
 export { MemoryInsightBus } from './ingest/memory-insight-bus.js';
 export { KafkaInsightBus } from './ingest/kafka-insight-bus.js';

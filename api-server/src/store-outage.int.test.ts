@@ -23,7 +23,10 @@ async function cuttableProxy(target: URL) {
   const sockets = new Set<Socket>();
   let up = true;
   const server: Server = createServer((client) => {
-    if (!up) return client.destroy();
+    if (!up) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(Number(target.port), target.hostname);
     sockets.add(client).add(upstream);
     const drop = () => {

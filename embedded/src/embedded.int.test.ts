@@ -1,5 +1,6 @@
 // The embedded platform as `npm start` runs it: a flag created through the admin API survives a
-// restart (the journaled store), and the admin API reaches the in-process analytics service.
+// restart (the journaled store), and the admin API reaches the in-process analytics service, whose
+// insights survive the restart as well (the analytics journal).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,17 +211,17 @@ describe('embedded Vane (npm start)', () => {
     );
     expect(found.users[0]?.user?.customProperties).toEqual(ann.customProperties);
     endUsers.close();
+    const insightsRequest = {
+      envId,
+      key: 'welcome',
+      interval: BucketInterval.BUCKET_INTERVAL_HOUR,
+      timeRange: {
+        startTime: new Date(Date.now() - 3_600_000),
+        endTime: new Date(Date.now() + 60_000),
+      },
+    };
     const counted = await eventually(
-      () =>
-        flags.getFeatureFlagInsights({
-          envId,
-          key: 'welcome',
-          interval: BucketInterval.BUCKET_INTERVAL_HOUR,
-          timeRange: {
-            startTime: new Date(Date.now() - 3_600_000),
-            endTime: new Date(Date.now() + 60_000),
-          },
-        }),
+      () => flags.getFeatureFlagInsights(insightsRequest),
       (r) => JSON.stringify(r.insights).includes(evals[0]!.variationId),
     );
     expect(counted.insights).toBeDefined();
@@ -232,6 +233,10 @@ describe('embedded Vane (npm start)', () => {
     flags = promiseClient(FeatureFlagServiceService, vane.urls.adminGrpc, token);
     const { flag } = await flags.getFeatureFlag({ envId, key: 'welcome' });
     expect(flag?.name).toBe('Welcome');
+    // Insights survive the restart too (the analytics journal in the data folder).
+    const again = await flags.getFeatureFlagInsights(insightsRequest);
+    expect(again.insights?.totals).toEqual(counted.insights?.totals);
+    expect(again.insights?.totals.reduce((n, t) => n + t.evaluations, 0)).toBe(1);
     flags.close();
     await vane.stop();
   });

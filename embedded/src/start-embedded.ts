@@ -14,7 +14,7 @@ import {
   ClickHouseInsightStore,
   KafkaInsightBus,
   MemoryInsightBus,
-  MemoryInsightStore,
+  JournaledInsightStore,
   startAnalytics,
 } from '@vane/analytics';
 import type { InsightBus, InsightStore } from '@vane/analytics';
@@ -152,7 +152,14 @@ export async function startEmbedded(
       logger.child({ service: 'analytics' }),
     );
   } else {
-    insightStore = new MemoryInsightStore();
+    // Journaled beside the documents, so insights and experiment results survive a restart.
+    const journaled = await JournaledInsightStore.open(
+      join(config.dataDir, 'analytics', 'insights.jsonl'),
+    );
+    if (journaled.report.tornTail) {
+      logger.warn('the analytics journal ended in a torn line (a crash mid-write); dropped it');
+    }
+    insightStore = journaled;
   }
   closers.push(() => insightStore.close());
 

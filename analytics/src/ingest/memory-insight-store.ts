@@ -168,6 +168,11 @@ export class MemoryInsightStore implements InsightStore {
     return Promise.resolve();
   }
 
+  /** Whether an event with this id is stored. */
+  has(eventId: string): boolean {
+    return this.#ids.has(eventId);
+  }
+
   /** Marks the store closed. */
   close(): Promise<void> {
     this.#closed = true;
