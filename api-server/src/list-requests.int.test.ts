@@ -140,6 +140,22 @@ describe('order_by', () => {
     }
   });
 
+  it('lists only the segments named in ids', async () => {
+    const all = await api.owner.segments.listSegments(
+      ListSegmentsRequest.fromPartial({ envId: api.envId }),
+    );
+    expect(all.segments.length).toBeGreaterThan(2);
+    const wanted = [all.segments[0]!, all.segments[2]!];
+    const res = await api.owner.segments.listSegments(
+      ListSegmentsRequest.fromPartial({
+        envId: api.envId,
+        ids: [...wanted.map((s) => s.id), 'nope'],
+      }),
+    );
+    expect(res.segments.map((s) => s.id).sort()).toEqual(wanted.map((s) => s.id).sort());
+    expect(res.page?.totalSize).toBe(2);
+  });
+
   it('refuses an unknown order_by on ListFeatureFlags and ListSegments', async () => {
     expect(
       await invalid(
@@ -202,7 +218,7 @@ describe('enum filters', () => {
         audit.listAuditLogEntries(
           ListAuditLogEntriesRequest.fromPartial({
             resourceType: 77 as never,
-            actions: [1, 99 as never],
+            actions: [1, 99],
           }),
         ),
       ),

@@ -130,11 +130,21 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
       validate((v) => v.atMost(req.ids, 'ids', LIMITS.listSegmentIds, 'ids'));
       const query = req.query.trim();
       const filter = versionedListFilter(req);
+      if (req.ids.length > 0) filter._id = { in: [...req.ids] };
       const order = versionedListOrder(req);
       const { items, page } = await listPage(segments, req.page, {
         filter: filter,
         ...order,
-        scope: ['segments', req.envId, query, req.tags, req.tagMatch, req.archived, req.orderBy],
+        scope: [
+          'segments',
+          req.envId,
+          query,
+          req.tags,
+          req.tagMatch,
+          req.archived,
+          req.orderBy,
+          req.ids,
+        ],
         count: true,
       });
       return { segments: items.map(segmentToProto), page };
