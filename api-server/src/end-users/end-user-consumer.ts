@@ -126,7 +126,8 @@ export async function startEndUserConsumer(
 ): Promise<{ close(): Promise<void> }> {
   return deps.source.subscribe(
     topicName(TOPICS.endUsers, deps.topicPrefix),
-    deps.groupId ?? END_USER_CONSUMER_GROUP,
+    // Prefixed like the topics: installs sharing a cluster never share (and rebalance) a group.
+    deps.groupId ?? `${deps.topicPrefix ?? ''}${END_USER_CONSUMER_GROUP}`,
     endUserBatchHandler(deps),
   );
 }
