@@ -70,7 +70,7 @@ export const handleDataSync: FeatBitHandler = async (conn, data, ctx) => {
   } else {
     conn.user = user;
     const evaluated = clientPayload(snapshot, user, timestamp);
-    if (evaluated.payload.eventType === 'full') conn.results.clear();
+    if (evaluated.complete) conn.results.clear();
     for (const [key, sig] of evaluated.signatures) conn.results.set(key, sig);
     for (const key of evaluated.removed) conn.results.delete(key);
     conn.send('data-sync', evaluated.payload);

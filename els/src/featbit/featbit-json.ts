@@ -9,6 +9,7 @@ import type {
   VariationType,
 } from '@vane/core';
 import type { VersionedFlag, VersionedSegment } from '../environments/environment-source.js';
+import type { Tombstone } from '../sync/environment-snapshot.js';
 
 /** A condition in FeatBit's JSON. */
 export interface FeatBitCondition {
@@ -78,7 +79,8 @@ export interface FeatBitClientFlag {
   id: string;
   variation: string | null;
   variationType: VariationType;
-  variationId: string;
+  /** Null for an archived or deleted flag, as FeatBit sends it. */
+  variationId: string | null;
   matchReason: string;
   variationOptions: { id: string; value: string }[];
   sendToExperiment: boolean;
@@ -184,6 +186,54 @@ export function segmentToFeatBit(segment: VersionedSegment, envId: string): Feat
 }
 
 /**
+ * An archived or deleted flag as a server SDK receives it in a PATCH: `isArchived` and, as
+ * `updatedAt`, the version of the archive or deletion, so every SDK's cursor moves past it. The
+ * SDKs that read `isArchived` (Python, Go, Java) drop the flag; the Node SDK, which does not,
+ * finds no variation to serve and returns the caller's default, as for an unknown flag.
+ */
+export function archivedFlagToFeatBit(t: Tombstone, envId: string): FeatBitFlag {
+  const updatedAt = versionToIso(t.version);
+  return {
+    id: t.id,
+    envId,
+    name: t.key,
+    description: '',
+    key: t.key,
+    variationType: 'boolean',
+    variations: [],
+    targetUsers: [],
+    rules: [],
+    isEnabled: false,
+    disabledVariationId: '',
+    fallthrough: { dispatchKey: null, includedInExpt: false, variations: [] },
+    exptIncludeAllTargets: false,
+    tags: [],
+    isArchived: true,
+    createdAt: updatedAt,
+    updatedAt,
+  };
+}
+
+/** An archived or deleted segment in a server PATCH (see `archivedFlagToFeatBit`). */
+export function archivedSegmentToFeatBit(t: Tombstone, envId: string): FeatBitSegment {
+  const updatedAt = versionToIso(t.version);
+  return {
+    id: t.id,
+    envId,
+    name: t.key,
+    key: t.key,
+    description: '',
+    included: [],
+    excluded: [],
+    rules: [],
+    tags: [],
+    isArchived: true,
+    createdAt: updatedAt,
+    updatedAt,
+  };
+}
+
+/**
  * One flag's result for FeatBit's client SDK, or undefined when the evaluation failed (a
  * malformed flag: the SDK then serves the caller's default, as for an unknown flag).
  */
@@ -211,7 +261,7 @@ export function removedClientFlag(key: string, timestamp: number): FeatBitClient
     id: key,
     variation: null,
     variationType: 'string',
-    variationId: '',
+    variationId: null,
     matchReason: ARCHIVED_REASON,
     variationOptions: [],
     sendToExperiment: false,

@@ -100,12 +100,18 @@ describe('@featbit/node-server-sdk against ELS (in-process)', () => {
     expect(await sdk.boolVariation('beta', u, false)).toBe(false);
     kit.publishSegment(betaSegment(0, ['u-1', 'u-2', 'live-1']), ['f-beta']);
     await expect.poll(() => sdk.boolVariation('beta', u, false)).toBe(true);
-    kit.publishFlag(simple, true);
+    // Archive, restore, delete: the deletion arrives as an archived item with no variations;
+    // this SDK ignores `isArchived`, finds nothing to serve and returns the caller's default.
+    kit.publishFlag({ ...simple, isArchived: true });
     await expect
       .poll(() => sdk.boolVariationDetail('simple', u, true))
-      .toMatchObject({
-        kind: 'FlagNotFound',
-      });
+      .toMatchObject({ value: true, kind: 'Error', reason: 'malformed flag' });
+    kit.publishFlag({ ...simple, isArchived: false });
+    await expect.poll(() => sdk.boolVariation('simple', u, false)).toBe(true);
+    kit.publishFlag(simple, true);
+    await expect
+      .poll(() => sdk.boolVariationDetail('simple', u, false))
+      .toMatchObject({ value: false, kind: 'Error', reason: 'malformed flag' });
   });
 });
 

@@ -4,6 +4,8 @@ import type { CompiledEnvironment, EndUser } from '@vane/core';
 import { resultSignature } from '../mapping/evaluation-mapping.js';
 import type { AppliedChange, EnvironmentSnapshot } from '../sync/environment-snapshot.js';
 import {
+  archivedFlagToFeatBit,
+  archivedSegmentToFeatBit,
   clientFlagToFeatBit,
   flagToFeatBit,
   removedClientFlag,
@@ -30,23 +32,36 @@ export interface EvaluatedPayload {
   readonly payload: ClientPayload;
   readonly signatures: ReadonlyMap<string, string>;
   readonly removed: readonly string[];
+  /** Whether the payload carries every result (then it replaces what the connection held). */
+  readonly complete: boolean;
 }
 
 /**
- * Definitions since `timestamp` (0: everything). FeatBit has no delete event and its Node SDK
- * keeps archived flags, so a PATCH that would carry a deletion is sent as a FULL instead: a FULL
- * replaces the SDK's store, which drops what was deleted.
+ * The reply to a server SDK's `data-sync`, as FeatBit's server makes it: a FULL for `timestamp`
+ * 0, otherwise a PATCH with every item newer than `timestamp`. FeatBit's SDKs accept a FULL only
+ * when it is newer than what they hold, so a cursor is never answered with one. A deletion
+ * travels as an archived item (FeatBit has no delete event); items in version order.
  */
 export function serverPayload(snapshot: EnvironmentSnapshot, timestamp: number): ServerPayload {
-  const view = snapshot.definitionsSince(timestamp);
-  if (view.kind === 'full' || view.deletedFlags.length > 0 || view.deletedSegments.length > 0) {
-    return fullServerPayload(snapshot);
-  }
+  if (timestamp <= 0) return fullServerPayload(snapshot);
+  const view = snapshot.newerThan(timestamp);
+  const envId = snapshot.envId;
   return {
-    eventType: view.kind,
-    featureFlags: view.flags.map((f) => flagToFeatBit(f, snapshot.envId)),
-    segments: view.segments.map((s) => segmentToFeatBit(s, snapshot.envId)),
+    eventType: 'patch',
+    featureFlags: byUpdatedAt([
+      ...view.flags.map((f) => flagToFeatBit(f, envId)),
+      ...view.deletedFlags.map((t) => archivedFlagToFeatBit(t, envId)),
+    ]),
+    segments: byUpdatedAt([
+      ...view.segments.map((s) => segmentToFeatBit(s, envId)),
+      ...view.deletedSegments.map((t) => archivedSegmentToFeatBit(t, envId)),
+    ]),
   };
+}
+
+// ISO-8601 times of one format sort as text.
+function byUpdatedAt<T extends { updatedAt: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
 }
 
 // The FULL server payload of each compiled environment, built once per version and shared by
@@ -82,21 +97,26 @@ export function serverFrameText(payload: ServerPayload): string {
   return text;
 }
 
-/** The server push for one applied change: a PATCH, or a FULL when it deletes something. */
-export function serverPush(change: AppliedChange, snapshot: EnvironmentSnapshot): ServerPayload {
-  if (change.deletedFlags.length > 0 || change.deletedSegments.length > 0) {
-    return serverPayload(snapshot, 0);
-  }
+/** The server push for one applied change: a PATCH (deletions as archived items). */
+export function serverPush(change: AppliedChange): ServerPayload {
   return {
     eventType: 'patch',
-    featureFlags: change.flags.map((f) => flagToFeatBit(f, change.envId)),
-    segments: change.segments.map((s) => segmentToFeatBit(s, change.envId)),
+    featureFlags: [
+      ...change.flags.map((f) => flagToFeatBit(f, change.envId)),
+      ...change.deletedFlags.map((t) => archivedFlagToFeatBit(t, change.envId)),
+    ],
+    segments: [
+      ...change.segments.map((s) => segmentToFeatBit(s, change.envId)),
+      ...change.deletedSegments.map((t) => archivedSegmentToFeatBit(t, change.envId)),
+    ],
   };
 }
 
 /**
- * Results for `user` since `timestamp` (0 or too old: every flag). Every item's `timestamp` is
- * the snapshot's version, so the browser SDK's cursor is a version this snapshot can patch from.
+ * Results for `user` since `timestamp`: a FULL for 0, otherwise a PATCH (as FeatBit's server;
+ * see `serverPayload`) with the results that may have changed, or every result when the
+ * snapshot cannot tell (`timestamp` before its floor). Every item's `timestamp` is the
+ * snapshot's version, so the browser SDK's cursor is a version this snapshot can patch from.
  */
 export function clientPayload(
   snapshot: EnvironmentSnapshot,
@@ -114,22 +134,26 @@ export function clientPayload(
     signatures.set(key, resultSignature(result));
     if (item !== undefined) flags.push(item);
   };
-  if (timestamp > 0 && snapshot.canPatch(timestamp)) {
-    const removed = snapshot.definitionsSince(timestamp).deletedFlags.map((t) => t.key);
-    for (const key of snapshot.flagKeysChangedSince(timestamp)) add(key);
+  const partial = timestamp > 0 && snapshot.canPatch(timestamp);
+  const keys = partial ? snapshot.flagKeysChangedSince(timestamp) : snapshot.compiled.flagKeys();
+  for (const key of keys) add(key);
+  let gone: string[] = [];
+  if (timestamp > 0) {
     const live = new Set(flags.map((f) => f.id));
-    const gone = removed.filter((k) => !live.has(k));
+    gone = snapshot
+      .newerThan(timestamp)
+      .deletedFlags.map((t) => t.key)
+      .filter((k) => !live.has(k));
     for (const key of gone) flags.push(removedClientFlag(key, version));
-    return {
-      payload: { eventType: 'patch', userKeyId: user.keyId, featureFlags: flags },
-      signatures,
-      removed: gone,
-    };
   }
-  for (const key of snapshot.compiled.flagKeys()) add(key);
   return {
-    payload: { eventType: 'full', userKeyId: user.keyId, featureFlags: flags },
+    payload: {
+      eventType: timestamp > 0 ? 'patch' : 'full',
+      userKeyId: user.keyId,
+      featureFlags: flags,
+    },
     signatures,
-    removed: [],
+    removed: gone,
+    complete: !partial,
   };
 }

@@ -171,7 +171,7 @@ describe('FeatBit streaming frames', () => {
     expect(await c.next()).toEqual({ messageType: 'echo', data: { hello: 1 } });
   });
 
-  it('sends a server FULL in FeatBit JSON; a cursor ahead of the server gets a FULL', async () => {
+  it('sends a server FULL in FeatBit JSON for timestamp 0, and a PATCH for any other cursor', async () => {
     const c = await open('server', kit.serverSecret);
     c.send('data-sync', { timestamp: 0 });
     const full = await c.next();
@@ -197,10 +197,20 @@ describe('FeatBit streaming frames', () => {
       ...flags.map((f) => Date.parse(String(f.updatedAt))),
       ...(full.data.segments ?? []).map((s) => Date.parse(String(s.updatedAt))),
     );
+    // FeatBit's server answers every non-zero cursor with a PATCH: one ahead of the server gets
+    // an empty one (a FULL would be refused by the SDKs, as not newer than what they hold).
     c.send('data-sync', { timestamp: newest + 60_000 });
-    const patch = await c.next();
-    expect(patch.data.eventType).toBe('full');
-    expect(patch.data.featureFlags).toHaveLength(6);
+    const ahead = await c.next();
+    expect(ahead.data).toEqual({ eventType: 'patch', featureFlags: [], segments: [] });
+    c.send('data-sync', { timestamp: newest - 1 });
+    const behind = await c.next();
+    expect(behind.data.eventType).toBe('patch');
+    expect(behind.data.featureFlags?.length).toBeLessThanOrEqual(1);
+    expect(
+      [...(behind.data.featureFlags ?? []), ...(behind.data.segments ?? [])].map((i) =>
+        Date.parse(String(i.updatedAt)),
+      ),
+    ).toEqual([newest]);
   });
 
   it('answers a data-sync with the current version with an empty PATCH', async () => {
@@ -244,7 +254,7 @@ describe('FeatBit streaming frames', () => {
 });
 
 describe('FeatBit pushes', () => {
-  it('pushes flag and segment changes, and a FULL or "flag archived" on deletion', async () => {
+  it('pushes flag and segment changes, and an archived PATCH or "flag archived" on deletion', async () => {
     const server = await open('server', kit.serverSecret);
     const client = await open('client', kit.clientSecret);
     server.send('data-sync', { timestamp: 0 });
@@ -287,12 +297,25 @@ describe('FeatBit pushes', () => {
       expect.objectContaining({ id: 'simple', variation: 'false', matchReason: 'flag disabled' }),
     ]);
 
-    kit.publishFlag(simple, true);
+    const deletedAt = kit.publishFlag(simple, true);
     const afterDelete = await server.next();
-    expect(afterDelete.data.eventType).toBe('full');
-    expect(afterDelete.data.featureFlags?.some((f) => f.key === 'simple')).toBe(false);
+    // FeatBit has no delete event: the deletion is a PATCH with the flag archived, newer.
+    expect(afterDelete.data).toMatchObject({ eventType: 'patch', segments: [] });
+    expect(afterDelete.data.featureFlags).toEqual([
+      expect.objectContaining({
+        id: simple.id,
+        key: 'simple',
+        isArchived: true,
+        updatedAt: new Date(deletedAt).toISOString(),
+      }),
+    ]);
     expect((await client.next()).data.featureFlags).toEqual([
-      expect.objectContaining({ id: 'simple', variation: null, matchReason: 'flag archived' }),
+      expect.objectContaining({
+        id: 'simple',
+        variation: null,
+        variationId: null,
+        matchReason: 'flag archived',
+      }),
     ]);
   });
 });

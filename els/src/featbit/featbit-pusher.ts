@@ -29,7 +29,7 @@ export function startFeatBitPusher(
       try {
         if (conn.kind === 'server') {
           if (serverText === undefined) {
-            const payload = serverPush(change, snapshot);
+            const payload = serverPush(change);
             serverText = serverFrameText(payload);
             serverEvent = payload.eventType;
           }

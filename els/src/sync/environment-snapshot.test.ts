@@ -53,6 +53,35 @@ describe('EnvironmentSnapshot', () => {
     expect(s.definitionsSince(101).kind).toBe('full');
   });
 
+  it('logs archived items as tombstones and answers newerThan whatever the floor', () => {
+    const s = load();
+    expect(s.newerThan(5)).toMatchObject({
+      version: 100,
+      deletedFlags: [{ id: 'f3', key: 'old', version: 12 }],
+      deletedSegments: [],
+    });
+    expect(s.newerThan(5).flags.map((f) => f.key)).toEqual(['one', 'seg-gated']);
+    expect(s.newerThan(11)).toMatchObject({ flags: [], segments: [{ id: 'seg-1' }] });
+    expect(s.newerThan(13)).toMatchObject({ flags: [], segments: [], deletedFlags: [] });
+    // A Vane PATCH still starts at the floor only.
+    expect(s.definitionsSince(5).kind).toBe('full');
+  });
+
+  it('loaded from the cache: a tombstone newer than a loaded item removes the item', () => {
+    const s = new EnvironmentSnapshot(
+      'env',
+      { flags: [sampleFlag('f1', 'one', 150), sampleFlag('f2', 'two', 110)], segments: [] },
+      {
+        tombstoneLimit: 10,
+        floor: 100,
+        tombstones: [{ type: 'flag', id: 'f2', key: 'two', version: 120 }],
+      },
+    );
+    expect(s.definitionsSince(0).flags.map((f) => f.key)).toEqual(['one']);
+    expect(s.compiled.getFlag('two')).toBeUndefined();
+    expect(s.newerThan(100).deletedFlags).toEqual([{ id: 'f2', key: 'two', version: 120 }]);
+  });
+
   it('applies only newer versions', () => {
     const s = load();
     expect(

@@ -84,30 +84,41 @@ export class EnvironmentSnapshot {
     private readonly options: SnapshotOptions,
   ) {
     let max = 0;
+    // Archived items are logged as tombstones too: FeatBit's protocol sends them in a PATCH.
+    const removed: LoggedTombstone[] = [];
     for (const f of contents.flags) {
       this.#versions.set(`f:${f.id}`, f.version);
       max = Math.max(max, f.version);
       if (f.isArchived !== true) this.#flags.set(f.id, f);
+      else removed.push({ type: 'flag', id: f.id, key: f.key, version: f.version });
     }
     for (const s of contents.segments) {
       this.#versions.set(`s:${s.id}`, s.version);
       max = Math.max(max, s.version);
       if (s.isArchived !== true) this.#segments.set(s.id, s);
+      else removed.push({ type: 'segment', id: s.id, key: s.key ?? s.id, version: s.version });
     }
+    for (const t of options.tombstones ?? []) {
+      const key = `${t.type === 'flag' ? 'f' : 's'}:${t.id}`;
+      if ((this.#versions.get(key) ?? -1) >= t.version) continue;
+      this.#versions.set(key, t.version);
+      max = Math.max(max, t.version);
+      if (t.type === 'flag') this.#flags.delete(t.id);
+      else this.#segments.delete(t.id);
+      removed.push(t);
+    }
+    const newest = new Map<string, LoggedTombstone>();
+    for (const t of removed) {
+      const key = `${t.type}:${t.id}`;
+      if ((newest.get(key)?.version ?? -1) < t.version) newest.set(key, t);
+    }
+    for (const t of [...newest.values()].sort((a, b) => a.version - b.version)) this.#log(t);
     this.#newestItem = max;
     if (options.tombstones === undefined) {
+      // Deletions before the load are unknown, so no PATCH starts before it.
       this.#floor = Math.max(max, options.floor);
       this.#version = this.#floor;
     } else {
-      const known = [...options.tombstones].sort((a, b) => a.version - b.version);
-      for (const t of known) {
-        const key = `${t.type === 'flag' ? 'f' : 's'}:${t.id}`;
-        if ((this.#versions.get(key) ?? -1) >= t.version) continue;
-        this.#versions.set(key, t.version);
-        max = Math.max(max, t.version);
-        this.#log(t);
-      }
-      this.#newestItem = max;
       this.#floor = Math.max(this.#floor, options.floor);
       this.#version = Math.max(max, this.#floor);
     }
@@ -164,6 +175,25 @@ export class EnvironmentSnapshot {
       full ? [] : this.#tombstones.filter((t) => t.type === type && t.version > since).map(strip);
     return {
       kind: full ? 'full' : 'patch',
+      version: this.#version,
+      flags: newer(this.#flags.values()),
+      segments: newer(this.#segments.values()),
+      deletedFlags: dead('flag'),
+      deletedSegments: dead('segment'),
+    };
+  }
+
+  /**
+   * Everything newer than `since`, whatever the floor: active items and the tombstones still
+   * logged (deletions before the floor are unknown, so they are missing). FeatBit's protocol
+   * answers every non-zero cursor this way, where Vane's would send a FULL.
+   */
+  newerThan(since: number): Omit<DefinitionsView, 'kind'> {
+    const newer = <T extends { version: number }>(items: Iterable<T>): T[] =>
+      [...items].filter((i) => i.version > since);
+    const dead = (type: 'flag' | 'segment'): Tombstone[] =>
+      this.#tombstones.filter((t) => t.type === type && t.version > since).map(strip);
+    return {
       version: this.#version,
       flags: newer(this.#flags.values()),
       segments: newer(this.#segments.values()),
