@@ -10,6 +10,13 @@ import type { EndUser } from '@vane/core';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./featbit_python_driver.py', import.meta.url));
 
+// Log lines of the SDK that say nothing about its connection or its data.
+const NOISE = [
+  /Feature Flag .*, Flag Value /,
+  /put event to buffer|trigger flush|sending ok|paload size/,
+  /urllib3\.connectionpool/,
+];
+
 /**
  * Creates (once) the SDK's venv and returns its python. Idempotent and fast when up to date;
  * the first run downloads the pinned packages, so give it a generous timeout.
@@ -142,7 +149,11 @@ export class PythonSdk {
         options.url,
         String(options.flushIntervalS ?? 1),
       ],
-      { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } },
+      {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      },
     );
     const sdk = new PythonSdk(child, options.commandTimeoutMs ?? 20_000);
     // The driver answers #0 once FBClient is constructed (asynchronous start: start_wait=0).
@@ -155,9 +166,17 @@ export class PythonSdk {
     return this.#log;
   }
 
-  /** The last `lines` lines of the log, to put in failure messages. */
+  /**
+   * The last `lines` lines of the log for failure messages: the per-evaluation and event-queue
+   * lines left out (they drown the sync lines), each line cut at 500 characters.
+   */
   logTail(lines = 40): string {
-    return this.#log.split('\n').slice(-lines).join('\n');
+    return this.#log
+      .split('\n')
+      .filter((l) => !NOISE.some((n) => n.test(l)))
+      .slice(-lines)
+      .map((l) => (l.length > 500 ? `${l.slice(0, 500)}… (${l.length} chars)` : l))
+      .join('\n');
   }
 
   #await(id: number, op: string): Promise<Record<string, unknown>> {
