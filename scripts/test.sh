@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: the whole test suite from a fresh clone. Installs dependencies, brings up the real
 # servers (Redis, ClickHouse, Kafka, FerretDB) while the static checks run, then runs the contract
-# checks, lint, typecheck, unit tests and the integration tests against those servers.
+# checks, lint, typecheck, unit tests and the integration tests against those servers (after the
+# venv of FeatBit's Python SDK, scripts/python/featbit-venv.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +49,9 @@ fi
 cat .rig/services-up.log
 # shellcheck disable=SC1091
 source .rig/env
+
+step "FeatBit's Python server SDK: venv with the pinned packages (.rig/python/featbit)"
+bash scripts/python/featbit-venv.sh
 
 step "integration tests against real servers"
 npx vitest run --project int --reporter=default --reporter=json --outputFile=.rig/vitest-int.json
