@@ -6,7 +6,7 @@ import { endUserToProto } from '../mapping/evaluation-mapping.js';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { userFromFeatBit } from './featbit-json.js';
-import { clientPayload, serverFrameText, serverPayload } from './featbit-payloads.js';
+import { clientPayload, patchFrames, serverFrameText, serverPayload } from './featbit-payloads.js';
 import type { FeatBitMetrics } from './featbit-metrics.js';
 import { CLOSE_PERMANENT, CLOSE_TRANSIENT } from './featbit-connection.js';
 import type { FeatBitConnection } from './featbit-connection.js';
@@ -65,7 +65,7 @@ export const handleDataSync: FeatBitHandler = async (conn, data, ctx) => {
   }
   if (user === undefined) {
     const payload = serverPayload(snapshot, timestamp);
-    conn.sendText(serverFrameText(payload));
+    for (const frame of patchFrames(payload)) conn.sendText(serverFrameText(frame));
     ctx.metrics?.syncs.inc({ type: 'server', event: payload.eventType });
   } else {
     conn.user = user;

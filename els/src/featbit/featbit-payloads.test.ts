@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { sampleFlag, sampleSegment } from '../environments/environment-source-conformance.js';
 import { EnvironmentSnapshot } from '../sync/environment-snapshot.js';
 import { flagToFeatBit } from './featbit-json.js';
-import { clientPayload, serverFrameText, serverPayload, serverPush } from './featbit-payloads.js';
+import {
+  clientPayload,
+  patchFrames,
+  serverFrameText,
+  serverPayload,
+  serverPush,
+} from './featbit-payloads.js';
 
 const snapshot = (): EnvironmentSnapshot =>
   new EnvironmentSnapshot(
@@ -143,5 +149,30 @@ describe('FeatBit client payloads', () => {
       }),
     ]);
     expect(clientPayload(s, user, 0).payload.featureFlags.map((f) => f.id)).toEqual(['one']);
+  });
+});
+
+describe('FeatBit server PATCH frames', () => {
+  it('splits a PATCH into one item per frame, oldest first; FULLs and small PATCHes stay whole', () => {
+    const s = snapshot();
+    s.applyFlag(300, { ...sampleFlag('f2', 'two', 300), isEnabled: false }, undefined);
+    s.applySegment(200, sampleSegment('seg-1', 200, ['bob']), undefined, []);
+    s.applyFlag(400, undefined, { id: 'f1', key: 'one', version: 400 });
+    const frames = patchFrames(serverPayload(s, 100));
+    expect(
+      frames.map((f) => [
+        ...f.featureFlags.map((i) => `${i.key}@${i.updatedAt}`),
+        ...f.segments.map((i) => `${i.id}@${i.updatedAt}`),
+      ]),
+    ).toEqual([
+      [`seg-1@${new Date(200).toISOString()}`],
+      [`two@${new Date(300).toISOString()}`],
+      [`one@${new Date(400).toISOString()}`],
+    ]);
+    expect(frames.every((f) => f.eventType === 'patch')).toBe(true);
+    const full = serverPayload(s, 0);
+    expect(patchFrames(full)).toEqual([full]);
+    const empty = serverPayload(s, 400);
+    expect(patchFrames(empty)).toEqual([{ eventType: 'patch', featureFlags: [], segments: [] }]);
   });
 });

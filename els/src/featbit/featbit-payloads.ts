@@ -64,6 +64,38 @@ function byUpdatedAt<T extends { updatedAt: string }>(items: T[]): T[] {
   return items.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
 }
 
+/**
+ * A server PATCH as one frame per item, oldest first (an empty PATCH stays one frame). FeatBit's
+ * Go SDK (v1.1.2) refuses an item not newer than the last one it applied, in map order, and
+ * drops the rest of the message; the Python SDK also drops the rest after a refusal. One item per
+ * frame, in version order, is applied by every SDK.
+ */
+export function patchFrames(payload: ServerPayload): ServerPayload[] {
+  if (payload.eventType !== 'patch' || payload.featureFlags.length + payload.segments.length < 2) {
+    return [payload];
+  }
+  const frames: (ServerPayload & { at: string })[] = [
+    ...payload.featureFlags.map((f) => ({
+      eventType: 'patch' as const,
+      featureFlags: [f],
+      segments: [],
+      at: f.updatedAt,
+    })),
+    ...payload.segments.map((s) => ({
+      eventType: 'patch' as const,
+      featureFlags: [],
+      segments: [s],
+      at: s.updatedAt,
+    })),
+  ];
+  frames.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return frames.map(({ eventType, featureFlags, segments }) => ({
+    eventType,
+    featureFlags,
+    segments,
+  }));
+}
+
 // The FULL server payload of each compiled environment, built once per version and shared by
 // every FeatBit server SDK that needs one (a change replaces the compiled environment). Callers
 // must not modify it; `serverFrameText` serializes it once too.
