@@ -232,6 +232,23 @@ export function featBitImportService(
         }
       }
 
+      // Nothing is archived while a live flag outside the document depends on it (as the
+      // Archive RPCs refuse it).
+      const outside = existing.flags.filter((f) => !seenFlagKeys.has(f.key) && !f.isArchived);
+      for (const s of plannedSegments) {
+        if (!s.fields.isArchived || s.current?.isArchived) continue;
+        const user = outside.find((f) => f.segmentIds.includes(s.vaneId));
+        if (user) s.problems.add('is_archived', `segment is used by active flag ${user.key}`);
+      }
+      for (const f of plannedFlags) {
+        if (!f.fields.isArchived || f.current?.isArchived) continue;
+        const user = outside.find((o) =>
+          (o.prerequisites ?? []).some((p) => p.flagKey === f.fields.key),
+        );
+        if (user)
+          f.problems.add('is_archived', `flag is a prerequisite of active flag ${user.key}`);
+      }
+
       // 3. Refuse, or plan the writes.
       const violations: Violation[] = [
         ...plannedSegments.flatMap((s) => violationsOf(`segments[${s.fields.key}]`, s.problems)),

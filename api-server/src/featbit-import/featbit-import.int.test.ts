@@ -305,6 +305,17 @@ describe('ImportFeatBitEnvironment', () => {
     expect(flag.revision).toBe(first.revision + 1);
     // Flags the document does not name are left alone.
     expect((await fx.owner.flags.getFeatureFlag({ envId, key: 'theme' })).flag).toBeDefined();
+
+    // A segment that an active flag outside the document uses is not archived by an import.
+    const archiving = document([], [segment(SEG_BETA, 'beta', { isArchived: true })]);
+    const inUse = await grpcError(
+      fx.owner.featbitImport.importFeatBitEnvironment(request(envId, archiving)),
+    );
+    expect(inUse.code).toBe(status.INVALID_ARGUMENT);
+    expect(inUse.info!.fieldViolations[0]).toEqual({
+      field: 'segments[beta].is_archived',
+      description: 'segment is used by active flag checkout',
+    });
   });
 
   it('refuses invalid items with INVALID_ARGUMENT and writes nothing, or skips them on request', async () => {

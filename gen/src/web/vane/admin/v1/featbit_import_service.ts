@@ -148,8 +148,11 @@ export interface ImportFeatBitEnvironmentRequest {
    * regular expression that Vane's validation rejects as unsafe or that RE2 cannot run, a rollout
    * not covering [0, 1], a limit of `vane.model.v1.FeatureFlag`), when its variation type differs
    * from the existing Vane flag with the same key (the type is immutable), when a segment condition
-   * names a segment id absent from the document, archived in it, or itself skipped, or when its key
-   * is repeated in the document.
+   * names a segment id absent from the document, archived in it, or itself skipped, when its key
+   * is repeated in the document, or when it would be archived while an active Vane flag outside
+   * the document uses it (segment) or has it as a prerequisite (flag), as the Archive RPCs refuse.
+   * Archived Vane flags and segments are updated too (unlike `UpdateFeatureFlag`): the document's
+   * `isArchived` decides their state. A Vane flag's `prerequisites` (which FeatBit lacks) are kept.
    */
   document: string;
   /**
