@@ -182,6 +182,11 @@ describe('vane import featbit', () => {
     expect(skipped.out).toMatch(/^ {2}~ flag checkout \(is_enabled\)$/m);
     expect(skipped.out).toMatch(/^ {2}! flag unsafe skipped:$/m);
 
+    await writeFile(file, latestAll([flag('huge', { description: 'x'.repeat(5 * 1024 * 1024) })]));
+    const huge = await vaneCli('import', 'featbit', 'fb/file', '--file', file);
+    expect(huge.code).toBe(1);
+    expect(huge.err).toMatch(/RESOURCE_EXHAUSTED.*API_MAX_REQUEST_BYTES/);
+
     expect((await vaneCli('import', 'featbit', 'fb/file')).code).toBe(2);
     expect((await vaneCli('import', 'featbit', 'fb/file', '--file', join(dir, 'nope'))).code).toBe(
       2,

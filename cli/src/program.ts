@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
 import { Command, CommanderError, Option } from 'commander';
 import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
 import type { Variation } from '@vane/gen/node/vane/model/v1/flag';
@@ -336,15 +337,28 @@ function buildProgram(io: CliIo): Command {
         if (o.keepSecret && !serverSecrets.includes(o.secret!)) serverSecrets.push(o.secret!);
         const a = connect();
         const env = await findEnvironment(a, ref);
-        const response = await a.featbitImport.importFeatBitEnvironment({
-          envId: env.id,
-          document,
-          dryRun: o.dryRun === true,
-          skipInvalid: o.skipInvalid === true,
-          serverSecrets,
-          clientSecrets: o.clientSecret ?? [],
-          comment: o.comment,
-        });
+        const response = await a.featbitImport
+          .importFeatBitEnvironment({
+            envId: env.id,
+            document,
+            dryRun: o.dryRun === true,
+            skipInvalid: o.skipInvalid === true,
+            serverSecrets,
+            clientSecrets: o.clientSecret ?? [],
+            comment: o.comment,
+          })
+          .catch((err: unknown) => {
+            if (err instanceof AdminApiError && err.code === status.RESOURCE_EXHAUSTED) {
+              throw new AdminApiError(
+                err.code,
+                `${err.details} (the FeatBit document is ${Buffer.byteLength(document)} bytes; ` +
+                  'the api-server accepts requests up to API_MAX_REQUEST_BYTES, 4 MiB by default)',
+                err.info,
+                err.address,
+              );
+            }
+            throw err;
+          });
         print(ImportFeatBitEnvironmentResponse.toJSON(response), () =>
           describeImport(ref, response),
         );
