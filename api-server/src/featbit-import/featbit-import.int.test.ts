@@ -306,6 +306,16 @@ describe('ImportFeatBitEnvironment', () => {
     // Flags the document does not name are left alone.
     expect((await fx.owner.flags.getFeatureFlag({ envId, key: 'theme' })).flag).toBeDefined();
 
+    // A segment change moves the version of the flags outside the document that use it.
+    const segmentOnly = document([], [segment(SEG_BETA, 'beta', { excluded: ['u-out', 'u-x'] })]);
+    const moved = await fx.owner.featbitImport.importFeatBitEnvironment(
+      request(envId, segmentOnly),
+    );
+    expect(moved.segments!.updated).toBe(1);
+    const reversioned = (await fx.owner.flags.getFeatureFlag({ envId, key: 'checkout' })).flag!;
+    expect(reversioned.version).toBeGreaterThan(flag.version);
+    expect(reversioned.isEnabled).toBe(false);
+
     // A segment that an active flag outside the document uses is not archived by an import.
     const archiving = document([], [segment(SEG_BETA, 'beta', { isArchived: true })]);
     const inUse = await grpcError(
