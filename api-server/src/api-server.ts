@@ -11,6 +11,7 @@ import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_ser
 import { ExperimentServiceService } from '@vane/gen/node/vane/admin/v1/experiment_service';
 import { MetricServiceService } from '@vane/gen/node/vane/admin/v1/metric_service';
 import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatBitImportServiceService } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
 import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
 import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
 import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
@@ -42,6 +43,7 @@ import type { AnalyticsGateway } from './flags/analytics-gateway.js';
 import { FLAGS } from './flags/flag-doc.js';
 import type { FlagDoc } from './flags/flag-doc.js';
 import { listAll } from './flags/environment-contents.js';
+import { featBitImportService } from './featbit-import/featbit-import-service.js';
 import { flagService } from './flags/flag-service.js';
 import { checkStoredDefinitions } from './flags/stored-definitions.js';
 import { EXPERIMENTS } from './experiments/experiment-doc.js';
@@ -342,6 +344,16 @@ export async function startApiServer(
     ),
   );
   server.addService(
+    FeatBitImportServiceService,
+    grpcHandlers(
+      'FeatBitImportService',
+      featBitImportService({ flags, segments, environments, envAccess: access, writer }),
+      authenticate,
+      log,
+      observe,
+    ),
+  );
+  server.addService(
     EndUserServiceService,
     grpcHandlers(
       'EndUserService',
@@ -405,6 +417,7 @@ export async function startApiServer(
     'vane.admin.v1.ExperimentService',
     'vane.admin.v1.AccessTokenService',
     'vane.admin.v1.AuditLogService',
+    'vane.admin.v1.FeatBitImportService',
   ]);
 
   const grpcPort = await new Promise<number>((resolve, reject) => {

@@ -41,6 +41,7 @@ describe('gRPC server reflection', () => {
       'vane.admin.v1.EndUserService',
       'vane.admin.v1.EnvironmentService',
       'vane.admin.v1.ExperimentService',
+      'vane.admin.v1.FeatBitImportService',
       'vane.admin.v1.FeatureFlagService',
       'vane.admin.v1.MetricService',
       'vane.admin.v1.ProjectService',

@@ -3,6 +3,7 @@
 import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatBitImportServiceService } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
 import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
 import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
 import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
@@ -104,8 +105,13 @@ export interface AdminApi {
   readonly environments: Rpc<typeof EnvironmentServiceService>;
   readonly flags: Rpc<typeof FeatureFlagServiceService>;
   readonly segments: Rpc<typeof SegmentServiceService>;
+  /** With a longer deadline (`IMPORT_TIMEOUT_MS`): a large import writes every item. */
+  readonly featbitImport: Rpc<typeof FeatBitImportServiceService>;
   close(): void;
 }
+
+/** The deadline of an import call (ms). */
+export const IMPORT_TIMEOUT_MS = 10 * 60_000;
 
 /** Connects (lazily) to the admin API at `address` (`host:port`). */
 export function connectAdminApi(
@@ -119,6 +125,13 @@ export function connectAdminApi(
     environments: rpc(client, EnvironmentServiceService, token, address, timeoutMs),
     flags: rpc(client, FeatureFlagServiceService, token, address, timeoutMs),
     segments: rpc(client, SegmentServiceService, token, address, timeoutMs),
+    featbitImport: rpc(
+      client,
+      FeatBitImportServiceService,
+      token,
+      address,
+      Math.max(timeoutMs, IMPORT_TIMEOUT_MS),
+    ),
     close: () => client.close(),
   };
 }

@@ -5,16 +5,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
 import { Command, CommanderError, Option } from 'commander';
 import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
 import type { Variation } from '@vane/gen/node/vane/model/v1/flag';
 import { Segment } from '@vane/gen/node/vane/model/v1/segment';
 import { EvaluationReasonKind } from '@vane/gen/node/vane/model/v1/evaluation';
 import { SecretKind } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { ImportFeatBitEnvironmentResponse } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
 import { AdminApiError, connectAdminApi } from './admin-client.js';
 import type { AdminApi } from './admin-client.js';
 import { exportEnvironment, importEnvironment, parseExport } from './environment-transfer.js';
 import { evaluateExport } from './offline-evaluation.js';
+import { FeatBitFetchError, describeImport, fetchFeatBitDocument } from './featbit-import.js';
 import { UsageError, findEnvironment, findProject } from './resolve.js';
 
 /** Where the CLI reads its defaults and writes its output. */
@@ -263,6 +266,104 @@ function buildProgram(io: CliIo): Command {
         ].join('\n'),
       );
     });
+
+  // ---- import from other platforms
+  const importers = program
+    .command('import')
+    .description('import flags and segments from another feature-flag platform');
+  importers
+    .command('featbit <project/env>')
+    .description(
+      'import a FeatBit environment (its server-SDK latest-all JSON) into a Vane environment: flags and segments matched by key, created or updated; a second run changes nothing',
+    )
+    .option('-f, --file <latest-all.json>', 'read the FeatBit JSON from this file')
+    .option(
+      '--url <url>',
+      `fetch it from a running FeatBit evaluation server (its base URL, or the full URL ending in /latest-all)`,
+    )
+    .option('--secret <server-secret>', 'FeatBit server secret for --url (sent as Authorization)')
+    .option('--dry-run', 'report what would change, write nothing')
+    .option('--skip-invalid', 'import the valid items and report the invalid ones as skipped')
+    .option(
+      '--keep-secret',
+      'add the --secret to the Vane environment, so FeatBit SDKs using it keep working',
+    )
+    .option(
+      '--server-secret <secret>',
+      'a FeatBit server secret to add to the environment (repeat)',
+      collect,
+    )
+    .option(
+      '--client-secret <secret>',
+      'a FeatBit client secret to add to the environment (repeat)',
+      collect,
+    )
+    .option('--comment <text>', 'audit comment', 'vane import featbit')
+    .action(
+      async (
+        ref: string,
+        o: {
+          file?: string;
+          url?: string;
+          secret?: string;
+          dryRun?: boolean;
+          skipInvalid?: boolean;
+          keepSecret?: boolean;
+          serverSecret?: string[];
+          clientSecret?: string[];
+          comment: string;
+        },
+      ) => {
+        if ((o.file === undefined) === (o.url === undefined)) {
+          throw new UsageError(
+            'give either --file <latest-all.json> or --url <url> --secret <secret>',
+          );
+        }
+        if (o.url !== undefined && !o.secret) {
+          throw new UsageError('--url needs --secret <FeatBit server secret>');
+        }
+        if (o.keepSecret && !o.url) throw new UsageError('--keep-secret needs --url and --secret');
+        let document: string;
+        if (o.file !== undefined) {
+          try {
+            document = await readFile(o.file, 'utf8');
+          } catch (err) {
+            throw new UsageError(`cannot read ${o.file}: ${(err as Error).message}`);
+          }
+        } else {
+          document = await fetchFeatBitDocument(o.url!, o.secret!);
+        }
+        const serverSecrets = [...(o.serverSecret ?? [])];
+        if (o.keepSecret && !serverSecrets.includes(o.secret!)) serverSecrets.push(o.secret!);
+        const a = connect();
+        const env = await findEnvironment(a, ref);
+        const response = await a.featbitImport
+          .importFeatBitEnvironment({
+            envId: env.id,
+            document,
+            dryRun: o.dryRun === true,
+            skipInvalid: o.skipInvalid === true,
+            serverSecrets,
+            clientSecrets: o.clientSecret ?? [],
+            comment: o.comment,
+          })
+          .catch((err: unknown) => {
+            if (err instanceof AdminApiError && err.code === status.RESOURCE_EXHAUSTED) {
+              throw new AdminApiError(
+                err.code,
+                `${err.details} (the FeatBit document is ${Buffer.byteLength(document)} bytes; ` +
+                  'the api-server accepts requests up to API_MAX_REQUEST_BYTES, 4 MiB by default)',
+                err.info,
+                err.address,
+              );
+            }
+            throw err;
+          });
+        print(ImportFeatBitEnvironmentResponse.toJSON(response), () =>
+          describeImport(ref, response),
+        );
+      },
+    );
 
   // ---- flags
   const envOption = () =>
@@ -577,6 +678,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     if (err instanceof UsageError) {
       io.err(`error: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof FeatBitFetchError) {
+      io.err(`error: ${err.message}\n`);
+      return 1;
     }
     if (err instanceof AdminApiError) {
       io.err(`${err.describe()}\n`);

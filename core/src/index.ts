@@ -15,6 +15,12 @@ export type {
   VariationType,
 } from './model/feature-flag.js';
 export type { MatchRule, Segment } from './model/segment.js';
+export type {
+  FeatBitCondition,
+  FeatBitFlag,
+  FeatBitRollout,
+  FeatBitSegment,
+} from './featbit/featbit-json-types.js';
 export { FEATBIT_OPERATORS, VANE_OPERATORS, isKnownOperator } from './model/operators.js';
 export type { FeatBitOperator, OperatorName, VaneOperator } from './model/operators.js';
 

@@ -14,6 +14,7 @@ import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_ser
 import { ExperimentServiceService } from '@vane/gen/node/vane/admin/v1/experiment_service';
 import { MetricServiceService } from '@vane/gen/node/vane/admin/v1/metric_service';
 import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatBitImportServiceService } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
 import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
 import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
 import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
@@ -57,6 +58,7 @@ export function adminClients(address: string, token?: string) {
     endUsers: promiseClient(EndUserServiceService, address, token),
     metrics: promiseClient(MetricServiceService, address, token),
     experiments: promiseClient(ExperimentServiceService, address, token),
+    featbitImport: promiseClient(FeatBitImportServiceService, address, token),
   };
 }
 
