@@ -76,6 +76,26 @@ export const ruleHeavy: FeatureFlag = {
   ],
 };
 
+/**
+ * 3 rules of regex conditions in .NET's dialect (`\\w`, `\\d` and `$` are rewritten for RE2);
+ * the benchmark users match only the last rule. flagd has no regex operator, so it has no
+ * flagd counterpart; FeatBit's Node SDK runs it with its arguments swapped (it compiles the
+ * user value and tests the pattern against it, see core/README.md), so its answers differ and
+ * only its time is shown.
+ */
+export const regexHeavy: FeatureFlag = {
+  ...base('regex-heavy'),
+  fallthrough: { dispatchKey: null, includedInExpt: true, variations: all('off') },
+  rules: [
+    rule('north-america', [c('country', 'MatchRegex', '^(US|CA|MX)$')]),
+    rule('vip-mail', [c('email', 'MatchRegex', '@vip\\.\\w+$')]),
+    rule('company-adults', [
+      c('email', 'MatchRegex', '^[\\w.+-]+@example\\.com$'),
+      c('age', 'MatchRegex', '^\\d{2}$'),
+    ]),
+  ],
+};
+
 /** 50/50 percentage rollout on the fallthrough. */
 export const rollout: FeatureFlag = {
   ...base('rollout'),

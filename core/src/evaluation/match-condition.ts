@@ -40,8 +40,19 @@ function matchAnySegment(c: CompiledCondition, user: EndUser): boolean {
   return false;
 }
 
+/**
+ * .NET's `Equals(upper, StringComparison.OrdinalIgnoreCase)` for an ASCII upper-case word: only
+ * ASCII letters fold. JavaScript's `toUpperCase()` also folds `ſ` (U+017F) to `S` and `ı`
+ * (U+0131) to `I`, which .NET's ordinal casing leaves as they are (`"falſe"` is not false).
+ */
 function isTextIgnoringCase(v: string, upper: string): boolean {
-  return v === upper || (v.length <= upper.length && v.toUpperCase() === upper);
+  if (v.length !== upper.length) return false;
+  for (let i = 0; i < v.length; i++) {
+    let c = v.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+    if (c !== upper.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** Matches one compiled condition against the user. */

@@ -98,3 +98,46 @@ describe('writes refuse what would freeze a backtracking engine (FeatBit SDKs)',
     expect(problems[0]!.message).toMatch(/exponential time in a backtracking regex engine/);
   });
 });
+
+describe("patterns are read in .NET's dialect (FeatBit's server)", () => {
+  const matches = (pattern: string, value: string): boolean => {
+    const re = compileRegex(pattern);
+    if (typeof re === 'string') throw new Error(re);
+    return re.test(value);
+  };
+
+  it.each([
+    ['\\w', 'ë', true],
+    ['^[\\w.]+$', 'zoë.x', true],
+    ['[\\W]', 'ë', false],
+    ['[^\\W]', 'ë', true],
+    ['\\d', '\u0967', true],
+    ['[\\d]', '\u0967', true],
+    ['\\D', '\u0967', false],
+    ['[\\s]', '\u3000', true],
+    ['[\\S]', '\u3000', false],
+    ['a\\Z', 'a\n', true],
+    ['a\\Z', 'a\nb', false],
+    ['^a$', 'a\n', true],
+    ['(?m)^a$', 'a\nb', true],
+    ['^\\$5$', '$5', true],
+    ['[$]', '$', true],
+    ['[\\b]', '\b', true],
+    // The two documented differences from .NET: code points, and Unicode simple case folding.
+    ['^.$', '\u{1F600}', true],
+    ['(?i)k', '\u212A', true],
+  ])('%s on %j is %s', (pattern, value, expected) => {
+    expect(matches(pattern, value)).toBe(expected);
+  });
+
+  it('refuses on write what RE2 cannot match as .NET does, naming the construct', () => {
+    expect(regexProblem('\\bpro\\b')).toMatch(/\\b cannot be matched as \.NET/);
+    expect(regexProblem('\\Bx')).toMatch(/\\B/);
+    expect(regexProblem('[\\Wa]')).toMatch(/\\W inside a class with other members/);
+    expect(regexProblem('[a-z-[aeiou]]')).toMatch(/class subtraction/);
+    expect(compileRegex('[a-z-[aeiou]]')).toMatch(/class subtraction/);
+    // Stored patterns with \b still evaluate (RE2's ASCII word boundary).
+    expect(typeof compileRegex('\\bpro\\b')).not.toBe('string');
+    expect(regexProblem('^[\\w.-]+@[\\w-]+\\.\\w{2,}$')).toBeNull();
+  });
+});

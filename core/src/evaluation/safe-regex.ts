@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { translateDotNetRegex } from './dotnet-regex.js';
 import { backtrackingHazard } from './regex-hazards.js';
 
 // Every regex core runs goes through this module. It compiles with re2js, a port of RE2:
@@ -18,14 +19,17 @@ export interface SafeRegex {
 /**
  * Compiles a condition's pattern for a linear-time engine; returns a message (a string) when
  * the pattern is malformed, uses what a linear engine cannot run (backreferences, lookaround),
- * or is larger than `MAX_REGEX_PROGRAM_SIZE`. JavaScript spellings `\uXXXX`, `\u{X}`, `\cX`
- * and `(?<name>…)` are read as RE2's `\x{X}`, `(?P<name>…)`; inline options such as `(?i)`
- * work anywhere in the pattern.
+ * or is larger than `MAX_REGEX_PROGRAM_SIZE`. The pattern is read as .NET reads it (FeatBit's
+ * server): `\w`, `\d`, `\s` are Unicode classes, `$` and `\Z` also match before a final newline
+ * (see dotnet-regex.ts). JavaScript spellings `\uXXXX`, `\u{X}`, `\cX` and `(?<name>…)` are read
+ * as RE2's `\x{X}`, `(?P<name>…)`; inline options such as `(?i)` work anywhere in the pattern.
  */
 export function compileRegex(pattern: string): SafeRegex | string {
+  const syntax = toRe2Syntax(pattern);
+  if (typeof syntax !== 'string') return syntax.problem;
   let re: RE2JS;
   try {
-    re = RE2JS.compile(toRe2Syntax(pattern));
+    re = RE2JS.compile(syntax);
   } catch (e) {
     return `is not a valid regular expression (${describe(e)})`;
   }
@@ -40,19 +44,28 @@ function describe(e: unknown): string {
   return message.replace(/^error parsing regexp: /, '');
 }
 
-function toRe2Syntax(pattern: string): string {
-  return RE2JS.translateRegExp(pattern);
+function toRe2Syntax(pattern: string): string | { problem: string } {
+  const dotnet = translateDotNetRegex(pattern);
+  if (typeof dotnet === 'string') return { problem: dotnet };
+  return RE2JS.translateRegExp(dotnet.re2);
 }
 
 /**
- * What a write must refuse in a pattern, or null: what `compileRegex` refuses, and the shapes
- * that would take exponential time in the backtracking engines of FeatBit's SDKs, which
- * evaluate the same patterns themselves.
+ * What a write must refuse in a pattern, or null: what `compileRegex` refuses, what RE2 cannot
+ * match as .NET does (`\b`, `\B`, `\W`/`\S` among other class members), and the shapes that would
+ * take exponential time in the backtracking regex engines of FeatBit's SDKs, which evaluate the
+ * same patterns themselves.
  */
 export function regexProblem(pattern: string): string | null {
   const compiled = compileRegex(pattern);
   if (typeof compiled === 'string') return compiled;
-  const hazard = backtrackingHazard(toRe2Syntax(pattern));
+  const dotnet = translateDotNetRegex(pattern);
+  if (typeof dotnet !== 'string' && dotnet.unfaithful.length > 0) {
+    return `is refused: ${dotnet.unfaithful.join(', ')} cannot be matched as .NET matches it (a Unicode word boundary or class) in a linear-time engine; spell the characters out, e.g. (^|[^\\p{L}\\p{Nd}_])word($|[^\\p{L}\\p{Nd}_]) for \\bword\\b`;
+  }
+  // The shapes are those of the pattern as written (its classes read as RE2's ASCII ones, which
+  // the delimiter analysis understands); the Unicode rewrite does not change them.
+  const hazard = backtrackingHazard(RE2JS.translateRegExp(pattern));
   return hazard === null
     ? null
     : `is refused: ${hazard} can take exponential time in a backtracking regex engine (FeatBit SDKs)`;

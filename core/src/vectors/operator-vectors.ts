@@ -4,8 +4,9 @@ import { cond, flag, rule, user } from '../evaluation/fixtures.js';
 import { addFlag, DEFAULT, ON, suite } from './vector-kit.js';
 import type { Expected } from './vector-kit.js';
 
-// ---- operators: one rule "match" with one condition; [op, condition value, user value (undefined = attribute absent), matches]
-type Row = [string, string | null, string | undefined, boolean];
+// ---- operators: one rule "match" with one condition; [op, condition value, user value
+// (undefined = attribute absent), matches, why (.NET's reason, in the case name)]
+type Row = [string, string | null, string | undefined, boolean, string?];
 const featbitRows: Row[] = [
   ['LessThan', '18', '17', true],
   ['LessThan', '18', '18', false],
@@ -101,6 +102,65 @@ const featbitRows: Row[] = [
   ['IsFalse', 'IsFalse', 'FaLsE', true],
   ['IsFalse', 'IsFalse', 'no', false],
   ['IsFalse', 'IsFalse', undefined, false],
+  // Text semantics of FeatBit's .NET server where JavaScript's built-ins differ (core/README.md).
+  [
+    'MatchRegex',
+    '\\A',
+    undefined,
+    true,
+    '.NET: \\A is the start of the input; an absent attribute is ""',
+  ],
+  ['MatchRegex', 'abc\\Z', 'abc\n', true, '.NET: \\Z matches before a final newline'],
+  ['MatchRegex', 'abc\\Z', 'abcZ', false, '.NET: \\Z is an anchor, not the letter Z'],
+  ['MatchRegex', '\\p{L}+', 'pro', true, '.NET: \\p{L} is the Unicode letter category'],
+  ['MatchRegex', '^\\p{Lu}', 'Élan', true, '.NET: \\p{Lu} is the Unicode upper-case category'],
+  ['MatchRegex', '^\\w+$', 'Zoë', true, '.NET: \\w is Unicode (letters, Mn, Nd, Pc)'],
+  ['MatchRegex', '^[\\w-]+$', 'crème-brûlée', true, '.NET: \\w inside a class is Unicode too'],
+  ['MatchRegex', '^\\W$', 'é', false, '.NET: é is a word character, so not \\W'],
+  [
+    'MatchRegex',
+    '^\\d+$',
+    '\uff11\uff12',
+    true,
+    '.NET: \\d is every Unicode decimal digit (full-width 12)',
+  ],
+  ['MatchRegex', '^\\D$', '\u0665', false, '.NET: Arabic-Indic 5 is a digit, so not \\D'],
+  ['MatchRegex', '\\s', '\u0085', true, '.NET: \\s includes U+0085 (next line)'],
+  ['MatchRegex', '\\s', '\u00a0', true, '.NET: \\s includes U+00A0 (no-break space)'],
+  ['MatchRegex', '\\s', '\u000b', true, '.NET: \\s includes U+000B (vertical tab)'],
+  [
+    'MatchRegex',
+    '\\s',
+    '\ufeff',
+    false,
+    ".NET: U+FEFF is not white space (JavaScript's \\s says it is)",
+  ],
+  ['MatchRegex', '^\\S$', '\u2003', false, '.NET: U+2003 (em space) is white space'],
+  ['MatchRegex', '^[a-z]+$', 'abc\n', true, '.NET: $ also matches before a final newline'],
+  ['MatchRegex', '^[a-z]+$', 'abc\n\n', false, '.NET: $ matches before the final newline only'],
+  ['NotMatchRegex', '^\\d+$', '\uff11\uff12', false, '.NET: full-width digits match \\d'],
+  [
+    'IsFalse',
+    'IsFalse',
+    'fal\u017fe',
+    false,
+    '.NET: OrdinalIgnoreCase keeps ſ (U+017F); JavaScript upper-cases it to S',
+  ],
+  ['IsTrue', 'IsTrue', 'tRuE', true, '.NET: OrdinalIgnoreCase folds ASCII letters'],
+  ['LessThan', '18', '5\u0000', true, '.NET: double.TryParse accepts trailing NULs'],
+  ['LessThan', '18', '5 \u0000\u0000', true, '.NET: NULs after the trailing white space'],
+  ['LessThan', '18', '5\u0000 ', false, '.NET: a NUL followed by a space is not trailing'],
+  ['LessThan', '18\u0000', '5', true, '.NET: the condition value is parsed the same way'],
+  ['LessThan', '18', '\u00a05', false, '.NET: the number grammar allows only ASCII white space'],
+  [
+    'BiggerThan',
+    '18',
+    '\u00a0Infinity',
+    true,
+    '.NET: the Infinity fallback trims all Unicode white space',
+  ],
+  ['LessThan', '18', '\u2003-infinity\u3000', true, '.NET: the fallback ignores ASCII case'],
+  ['BiggerThan', '18', 'Infinity\u0000', false, '.NET: the fallback does not drop NULs'],
   ['Between', '1', '1', false],
   ['Equal', null, 'x', false],
   ['IsTrue', null, 'true', false],
@@ -153,11 +213,11 @@ export function addOperatorSuites(): void {
     for (const [op, list] of byOp) {
       const s = suite(`operators/${op}`, [tag]);
       const values = [...new Set(list.map((r) => r[1]))];
-      list.forEach(([, cv, uv, match], i) => {
+      list.forEach(([, cv, uv, match, why], i) => {
         const key = `${op.toLowerCase()}-${values.indexOf(cv)}`;
         addFlag(s, flag(key, { rules: [rule('match', [cond('p', op, cv)])] }));
         s.cases.push({
-          name: `${op} ${JSON.stringify(cv)} / ${uv === undefined ? 'absent' : JSON.stringify(uv)}`,
+          name: `${op} ${JSON.stringify(cv)} / ${uv === undefined ? 'absent' : JSON.stringify(uv)}${why === undefined ? '' : ` (${why})`}`,
           flagKey: key,
           user: user(`u${i}`, uv === undefined ? {} : { p: uv }),
           expected: match ? ON : DEFAULT,
