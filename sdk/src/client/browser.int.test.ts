@@ -1,6 +1,7 @@
 // The browser SDK in real Chromium (playwright-core, Debian's chromium from the rig): a page
 // loads the IIFE bundle, identifies a user, renders a flag, and shows it changing live when the
 // flag changes in ELS (a real ELS, in-process). A reload while ELS is down renders from the cache.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { chromium } from 'playwright-core';
@@ -60,6 +61,28 @@ function page(elsUrl: string): string {
 </script></body></html>`;
 }
 
+// The golden vectors of FeatBit's .NET text semantics (core/vectors/v1.json): the browser sends
+// each user's attributes (NULs, full-width digits, U+0085…) and renders what ELS evaluated.
+interface VectorCase {
+  name: string;
+  flagKey: string;
+  user: { keyId: string; customizedProperties?: { name: string; value: string }[] };
+  expected: { value: string | null };
+}
+const TEXT_SUITES = [
+  'operators/MatchRegex',
+  'operators/NotMatchRegex',
+  'operators/IsTrue',
+  'operators/IsFalse',
+  'operators/LessThan',
+  'operators/BiggerThan',
+];
+const vectorSuites = (
+  JSON.parse(readFileSync(new URL('../../../core/vectors/v1.json', import.meta.url), 'utf8')) as {
+    suites: { name: string; flags: FeatureFlag[]; cases: VectorCase[] }[];
+  }
+).suites.filter((suite) => TEXT_SUITES.includes(suite.name));
+
 let els: ElsHarness;
 let http: Server;
 let origin = '';
@@ -70,6 +93,8 @@ beforeAll(async () => {
   els.seed(boolFlag('dark-mode', els.nextVersion()));
   els.seed({ ...vipBanner, version: els.nextVersion() });
   els.seed(boolFlag('esm-flag', els.nextVersion()));
+  for (const suite of vectorSuites)
+    for (const f of suite.flags) els.seed({ ...f, version: els.nextVersion() });
   const bundle = await bundleBrowserSdk('iife');
   const esm = await bundleBrowserSdk('esm');
   const html = page(els.url);
@@ -82,6 +107,14 @@ beforeAll(async () => {
   http = createServer((req, res) => {
     if (req.url === '/vane-client.mjs') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(esm);
+    } else if (req.url === '/vectors.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(`<!doctype html><html><body><script type="module">
+    import { VaneClient } from '/vane-client.mjs';
+    window.client = new VaneClient({ secret: ${JSON.stringify(HARNESS_ENV.client)}, url: ${JSON.stringify(els.url)}, user: { keyId: 'vectors' }, storage: null });
+    await window.client.waitForReady(10000);
+    document.body.dataset.ready = 'yes';
+  </script></body></html>`);
     } else if (req.url === '/esm.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(esmHtml);
     } else if (req.url === '/vane-client.js') {
@@ -167,6 +200,43 @@ describe('browser SDK in Chromium', () => {
       expect(errors).toEqual([]);
     } finally {
       await context.close();
+    }
+  });
+
+  it('serves the .NET text-semantics vectors to users identified in the browser', async () => {
+    const cases = vectorSuites.flatMap((suite) => suite.cases);
+    expect(cases.filter((c) => c.name.includes('(.NET:')).length).toBeGreaterThanOrEqual(25);
+    const p = await browser.newPage();
+    try {
+      await p.goto(`${origin}/vectors.html`);
+      await p.waitForSelector('body[data-ready="yes"]', { state: 'attached', timeout: 15_000 });
+      const served = await p.evaluate(async (list) => {
+        const client = (
+          window as unknown as {
+            client: {
+              identify(u: unknown): Promise<void>;
+              boolVariation(key: string, fallback: boolean): boolean;
+            };
+          }
+        ).client;
+        const out: (string | null)[] = [];
+        for (const c of list) {
+          const attributes: Record<string, string> = {};
+          for (const prop of c.user.customizedProperties ?? []) attributes[prop.name] = prop.value;
+          // Paced under ELS's frame rate limit per connection (50/s), which drops what is over.
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          await client.identify({ keyId: c.user.keyId, attributes });
+          // A flag the client does not hold gives each default back.
+          const a = client.boolVariation(c.flagKey, true);
+          out.push(a === client.boolVariation(c.flagKey, false) ? String(a) : null);
+        }
+        return out;
+      }, cases);
+      expect(cases.map((c, i) => [c.name, served[i]])).toEqual(
+        cases.map((c) => [c.name, c.expected.value]),
+      );
+    } finally {
+      await p.close();
     }
   });
 
