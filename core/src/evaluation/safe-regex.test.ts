@@ -141,3 +141,13 @@ describe("patterns are read in .NET's dialect (FeatBit's server)", () => {
     expect(regexProblem('^[\\w.-]+@[\\w-]+\\.\\w{2,}$')).toBeNull();
   });
 });
+
+describe('the engine re2js runs', () => {
+  it("still has the one-pass field that compileRegex clears (re2js's internals)", () => {
+    const re = compileRegex('^\\d{2}$') as unknown as { re2Input?: Record<string, unknown> };
+    expect(re.re2Input).toBeDefined();
+    expect('onepass' in re.re2Input!).toBe(true);
+    expect(re.re2Input!.onepass).toBeNull();
+    expect((re as unknown as { test(s: string): boolean }).test('42')).toBe(true);
+  });
+});
