@@ -75,7 +75,11 @@ export function regexProblem(pattern: string): string | null {
   if (typeof compiled === 'string') return compiled;
   const dotnet = translateDotNetRegex(pattern);
   if (typeof dotnet !== 'string' && dotnet.unfaithful.length > 0) {
-    return `is refused: ${dotnet.unfaithful.join(', ')} cannot be matched as .NET matches it (a Unicode word boundary or class) in a linear-time engine; spell the characters out, e.g. (^|[^\\p{L}\\p{Nd}_])word($|[^\\p{L}\\p{Nd}_]) for \\bword\\b`;
+    const boundary = dotnet.unfaithful.some((u) => u === '\\b' || u === '\\B');
+    const hint = boundary
+      ? 'spell the boundary out, e.g. (^|[^\\p{L}\\p{Nd}_])word($|[^\\p{L}\\p{Nd}_]) for \\bword\\b'
+      : 'use an alternation, e.g. (?:\\W|a) for [\\Wa]';
+    return `is refused: ${dotnet.unfaithful.join(', ')} cannot be matched as .NET matches it (Unicode word characters and white space) in a linear-time engine; ${hint}`;
   }
   // The shapes are those of the pattern as written (its classes read as RE2's ASCII ones, which
   // the delimiter analysis understands); the Unicode rewrite does not change them.
