@@ -1,11 +1,15 @@
 // OFREP change notifications (ADR-0008): a Server-Sent Events stream per environment that sends
 // `refetchEvaluation` whenever a flag or segment of the environment changes. The stream URL
-// carries a signed token naming the environment, since browsers' EventSource sends no headers.
+// carries a token, since browsers' EventSource sends no headers: the environment and the API key
+// that asked for it, sealed (AES-256-GCM) with a key derived from the stream key, so the stream
+// stops with its secret: a revoked secret's URL opens nothing, and open streams are closed by
+// the shared secret re-check like every other connection.
 // Streams are connections of ELS's shared layer: they count against its caps and are bounded in
 // unsent bytes like every other connection.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { EnvironmentSource } from '../environments/environment-source.js';
 import type { AppliedChange } from '../sync/environment-snapshot.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { REFUSAL_MESSAGES } from '../streaming/connection-layer.js';
@@ -29,6 +33,7 @@ export interface OfrepEventsOptions {
 /** Streams `refetchEvaluation` events to OFREP web providers. */
 export class OfrepEvents {
   readonly #key: Buffer;
+  readonly #sealKey: Buffer;
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #log: Logger;
@@ -38,9 +43,11 @@ export class OfrepEvents {
     options: OfrepEventsOptions,
     logger: Logger,
     private readonly layer: ConnectionLayer,
+    private readonly source: Pick<EnvironmentSource, 'findSecret'>,
   ) {
     this.#log = logger.child({ module: 'ofrep-events' });
     this.#key = options.signingKey ? Buffer.from(options.signingKey) : randomBytes(32);
+    this.#sealKey = createHash('sha256').update('ofrep-events-seal\0').update(this.#key).digest();
     this.#unsubscribe = snapshots.onChange((change) => this.#notify(change));
     this.#heartbeat = setInterval(() => {
       for (const conn of this.#all()) conn.sendText(': ping\n\n');
@@ -48,9 +55,12 @@ export class OfrepEvents {
     this.#heartbeat.unref();
   }
 
-  /** The `requestUri` of the environment's stream (path and signed token). */
-  requestUri(envId: string): string {
-    return `${OFREP_EVENTS_PATH}?token=${encodeURIComponent(this.#token(envId))}`;
+  /**
+   * The `requestUri` of the environment's stream for a caller holding `secret` (path and sealed
+   * token; the same for the same environment and secret, so providers keep their stream).
+   */
+  requestUri(envId: string, secret: string): string {
+    return `${OFREP_EVENTS_PATH}?token=${this.#seal(envId, secret)}`;
   }
 
   /**
@@ -58,15 +68,41 @@ export class OfrepEvents {
    * connection cap and 429 when the environment is (both with `Retry-After`).
    */
   open(req: IncomingMessage, res: ServerResponse, url: URL, cors: Record<string, string>): void {
-    const envId = this.#verify(url.searchParams.get('token') ?? '');
-    if (envId === undefined) {
+    const token = this.#unseal(url.searchParams.get('token') ?? '');
+    if (token === undefined) {
       res.writeHead(401, { ...cors, 'content-type': 'text/plain' }).end('invalid stream token\n');
       return;
     }
+    this.source.findSecret(token.secret).then(
+      (grant) => {
+        if (grant === undefined || grant.envId !== token.envId) {
+          res.writeHead(401, { ...cors, 'content-type': 'text/plain' }).end('secret revoked\n');
+          return;
+        }
+        this.#start(req, res, cors, grant.envId, grant.kind, token.secret);
+      },
+      (error: unknown) => {
+        this.#log.warn({ err: error }, 'secret lookup failed');
+        res
+          .writeHead(503, { ...cors, 'retry-after': '5', 'content-type': 'text/plain' })
+          .end('flag store unavailable\n');
+      },
+    );
+  }
+
+  #start(
+    req: IncomingMessage,
+    res: ServerResponse,
+    cors: Record<string, string>,
+    envId: string,
+    kind: 'server' | 'client',
+    secret: string,
+  ): void {
+    if (res.destroyed) return;
     const { connections, settings } = this.layer;
     const conn = new SseConnection(
       res,
-      { id: connections.nextId(), envId, kind: 'client', secret: '' },
+      { id: connections.nextId(), envId, kind, secret },
       settings,
     );
     const refused = connections.tryAdd(conn);
@@ -132,24 +168,34 @@ export class OfrepEvents {
     }
   }
 
-  #sign(envId: string): string {
-    return createHmac('sha256', this.#key)
-      .update(`ofrep-events:${envId}`)
-      .digest('base64url')
-      .slice(0, 32);
+  // Deterministic sealing (the IV is a MAC of the plaintext), so one caller gets one URL.
+  #seal(envId: string, secret: string): string {
+    const plain = Buffer.from(JSON.stringify([envId, secret]));
+    const iv = createHmac('sha256', this.#key).update(plain).digest().subarray(0, 12);
+    const cipher = createCipheriv('aes-256-gcm', this.#sealKey, iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
   }
 
-  #token(envId: string): string {
-    return `${Buffer.from(envId).toString('base64url')}.${this.#sign(envId)}`;
-  }
-
-  #verify(token: string): string | undefined {
-    const [encoded, signature, extra] = token.split('.');
-    if (encoded === undefined || signature === undefined || extra !== undefined) return undefined;
-    if (encoded.length === 0 || encoded.length > 400) return undefined;
-    const envId = Buffer.from(encoded, 'base64url').toString('utf8');
-    const expected = Buffer.from(this.#sign(envId));
-    const given = Buffer.from(signature);
-    return given.length === expected.length && timingSafeEqual(given, expected) ? envId : undefined;
+  #unseal(token: string): { envId: string; secret: string } | undefined {
+    if (token.length < 40 || token.length > 1200) return undefined;
+    const raw = Buffer.from(token, 'base64url');
+    if (raw.length < 12 + 16 + 1) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#sealKey, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(raw.length - 16));
+      const plain = Buffer.concat([
+        decipher.update(raw.subarray(12, raw.length - 16)),
+        decipher.final(),
+      ]);
+      const parsed: unknown = JSON.parse(plain.toString('utf8'));
+      if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
+      const [envId, secret] = parsed as unknown[];
+      return typeof envId === 'string' && typeof secret === 'string'
+        ? { envId, secret }
+        : undefined;
+    } catch {
+      return undefined; // forged, truncated or from another key
+    }
   }
 }

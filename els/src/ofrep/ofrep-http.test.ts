@@ -256,6 +256,47 @@ describe('OFREP limits and events', () => {
   });
 });
 
+describe('OFREP event streams and secret revocation', () => {
+  it('gives one stream URL per secret, closes open streams when it is revoked, and opens none after', async () => {
+    const revocable = await startCompatFixture({ secretCacheMs: 0, secretRecheckMs: 50 });
+    try {
+      const uriFor = async (secret: string): Promise<string> => {
+        const res = await fetch(`${revocable.url}/ofrep/v1/evaluate/flags`, {
+          method: 'POST',
+          headers: { 'x-api-key': secret, 'content-type': 'application/json' },
+          body: JSON.stringify(ctx('rev')),
+        });
+        const body = (await res.json()) as { eventStreams: { endpoint: { requestUri: string } }[] };
+        return body.eventStreams[0]!.endpoint.requestUri;
+      };
+      const uri = await uriFor(revocable.clientSecret);
+      // The same secret gets the same URL (providers keep their stream); another secret another.
+      expect(await uriFor(revocable.clientSecret)).toBe(uri);
+      expect(await uriFor(revocable.serverSecret)).not.toBe(uri);
+      // The token carries the secret sealed, never in clear.
+      expect(uri).not.toContain(revocable.clientSecret);
+      const req = get(`${revocable.url}${uri}`);
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        req.once('response', resolve);
+        req.once('error', reject);
+      });
+      expect(res.statusCode).toBe(200);
+      const ended = new Promise<void>((resolve) => {
+        res.on('end', resolve);
+        res.on('close', resolve);
+      });
+      res.resume();
+      revocable.source.removeSecret(revocable.clientSecret);
+      await ended;
+      const again = await fetch(`${revocable.url}${uri}`);
+      expect(again.status).toBe(401);
+      expect(await again.text()).toBe('secret revoked\n');
+    } finally {
+      await revocable.stop();
+    }
+  });
+});
+
 describe('OFREP end users', () => {
   it('publishes the evaluated context as an end user', async () => {
     await ofrep('/ofrep/v1/evaluate/flags/simple', ctx('ofrep-user', { plan: 'pro', seats: 3 }));

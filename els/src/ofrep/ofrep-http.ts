@@ -200,7 +200,7 @@ export class OfrepHttp {
         eventStreams: [
           {
             type: 'sse',
-            endpoint: { requestUri: this.deps.events.requestUri(grant.envId) },
+            endpoint: { requestUri: this.deps.events.requestUri(grant.envId, apiKey) },
             inactivityDelaySec: this.options.inactivityDelaySec,
           },
         ],

@@ -41,7 +41,7 @@ export interface OfrepRouteDeps {
 /** The OFREP route: every request under `/ofrep/`. */
 export function createOfrepRoute(deps: OfrepRouteDeps, options: OfrepOptions = {}): StreamRoute {
   const settings = { ...OFREP_DEFAULTS, ...options };
-  const events = new OfrepEvents(deps.snapshots, settings, deps.logger, deps.layer);
+  const events = new OfrepEvents(deps.snapshots, settings, deps.logger, deps.layer, deps.source);
   const metrics = createOfrepMetrics(() => events.size, deps.registry);
   const http = new OfrepHttp({ ...deps, events, metrics }, settings);
   return {
