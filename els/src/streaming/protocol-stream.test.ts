@@ -142,6 +142,91 @@ describe('frames', () => {
   });
 });
 
+describe('users keep the limits of vane.model.v1.EndUser', () => {
+  const bad: [
+    string,
+    { keyId: string; name: string; customProperties: { name: string; value: string }[] },
+    RegExp,
+  ][] = [
+    ['a blank key', { keyId: '   ', name: '', customProperties: [] }, /key_id is required/],
+    [
+      'a 513-character key',
+      { keyId: 'k'.repeat(513), name: '', customProperties: [] },
+      /longer than 512/,
+    ],
+    [
+      'an empty attribute name',
+      { keyId: 'u', name: '', customProperties: [{ name: '', value: 'x' }] },
+      /custom_properties\[0\]\.name must be 1–128/,
+    ],
+    [
+      'a 4,097-character value',
+      { keyId: 'u', name: '', customProperties: [{ name: 'p', value: 'v'.repeat(4097) }] },
+      /custom_properties\[0\]\.value is longer than 4096/,
+    ],
+  ];
+
+  it.each(bad)(
+    'a client SyncRequest with %s gets INVALID_ARGUMENT naming the field',
+    async (_, user, message) => {
+      const sdk = await fx.connect('client');
+      sdk.send({ kind: { $case: 'sync', value: { requestId: 3, version: 0, user } } });
+      const frame = await sdk.next();
+      expect(errorCode(frame)).toBe(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT);
+      expect(frame.kind?.$case === 'error' && frame.kind.value.message).toMatch(message);
+    },
+  );
+
+  it('checks the user of an IdentifyRequest and of a TrackRequest too; the limits themselves pass', async () => {
+    const sdk = await fx.connect('client');
+    const okUser = {
+      keyId: 'k'.repeat(512),
+      name: '',
+      customProperties: [{ name: 'p'.repeat(128), value: 'v'.repeat(4096) }],
+    };
+    sdk.send({ kind: { $case: 'sync', value: { requestId: 1, version: 0, user: okUser } } });
+    expect((await sdk.next()).kind?.$case).not.toBe('error');
+    sdk.send({
+      kind: { $case: 'identify', value: { requestId: 2, version: 0, user: bad[1]![1] } },
+    });
+    const identify = await sdk.next();
+    expect(errorCode(identify)).toBe(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT);
+    const eventId = '0b6a3f7e-4f1c-4e7b-9b8a-2d1f3c4b5a69';
+    sdk.send({
+      kind: {
+        $case: 'track',
+        value: {
+          requestId: 4,
+          users: [
+            {
+              user: bad[3]![1],
+              flagEvaluations: [
+                {
+                  eventId,
+                  timestampMs: 1,
+                  flagKey: 'always-on',
+                  variationId: 'on',
+                  sendToExperiment: false,
+                  reason: '',
+                },
+              ],
+              metrics: [],
+            },
+          ],
+        },
+      },
+    });
+    expect((await sdk.next()).kind).toMatchObject({
+      $case: 'trackAck',
+      value: {
+        requestId: 4,
+        accepted: 0,
+        rejected: [{ eventId, reason: expect.stringMatching(/value is longer than 4096/) }],
+      },
+    });
+  });
+});
+
 describe('operations', () => {
   it('serves health, readiness and metrics', async () => {
     const port = fx.els.port;

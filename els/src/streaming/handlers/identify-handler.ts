@@ -1,4 +1,5 @@
 // IdentifyRequest: switch a client connection to another user and answer with its evaluations.
+import { endUserProblem } from '@vane/core';
 import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { IdentifyRequest } from '@vane/gen/node/vane/sync/v1/sync';
 import { endUserFromProto } from '../../mapping/evaluation-mapping.js';
@@ -29,8 +30,9 @@ export const handleIdentify: FrameHandler<IdentifyRequest> = async (conn, reques
     );
     return;
   }
-  if (!request.user?.keyId) {
-    conn.sendError(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT, 'user.key_id is required', {
+  const userProblem = endUserProblem(request.user);
+  if (userProblem !== null || request.user === undefined) {
+    conn.sendError(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT, userProblem ?? '', {
       requestId,
     });
     return;

@@ -1,4 +1,5 @@
 // SyncRequest: FULL or PATCH of definitions (server SDKs) or evaluations (client SDKs).
+import { endUserProblem } from '@vane/core';
 import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { SyncRequest } from '@vane/gen/node/vane/sync/v1/sync';
 import { endUserFromProto } from '../../mapping/evaluation-mapping.js';
@@ -19,8 +20,11 @@ export const handleSync: FrameHandler<SyncRequest> = async (conn, request, ctx) 
     );
     return;
   }
-  if (conn.kind === 'client' && !request.user?.keyId) {
-    conn.sendError(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT, 'user.key_id is required', {
+  // A client must name its user; a user sent by a server SDK must be valid too (EndUser limits).
+  const userProblem =
+    conn.kind === 'client' || request.user !== undefined ? endUserProblem(request.user) : null;
+  if (userProblem !== null) {
+    conn.sendError(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT, userProblem, {
       requestId,
     });
     return;

@@ -1,5 +1,6 @@
 // TrackRequest: validates the batch, forwards the accepted events (InsightEvents to
 // `vane.insights`, the users to `vane.end-users`) through the reporter, and acknowledges.
+import { endUserProblem } from '@vane/core';
 import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { RejectedEvent, TrackRequest } from '@vane/gen/node/vane/sync/v1/track';
 import { endUserToProto } from '../../mapping/evaluation-mapping.js';
@@ -34,6 +35,8 @@ export const handleTrack: FrameHandler<TrackRequest> = (conn, request, ctx) => {
   const rejected: RejectedEvent[] = [];
   for (const group of request.users) {
     const userKey = group.user?.keyId || (conn.kind === 'client' ? conn.user?.keyId : undefined);
+    // A user given with the events must keep EndUser's limits; its events are rejected if not.
+    const userProblem = group.user?.keyId ? endUserProblem(group.user) : null;
     const events = [
       ...group.flagEvaluations.map((e) => ({
         id: e.eventId,
@@ -50,9 +53,11 @@ export const handleTrack: FrameHandler<TrackRequest> = (conn, request, ctx) => {
     for (const event of events) {
       const reason = !userKey
         ? 'user.key_id is required'
-        : event.id !== '' && !UUID.test(event.id)
-          ? 'event_id is not a UUID'
-          : event.problem;
+        : userProblem !== null
+          ? userProblem
+          : event.id !== '' && !UUID.test(event.id)
+            ? 'event_id is not a UUID'
+            : event.problem;
       if (reason === '') accepted += 1;
       else rejected.push({ eventId: event.id, reason });
     }
@@ -61,7 +66,7 @@ export const handleTrack: FrameHandler<TrackRequest> = (conn, request, ctx) => {
       : conn.kind === 'client' && conn.user
         ? endUserToProto(conn.user)
         : undefined;
-    if (user && ctx.reporter) {
+    if (user && userProblem === null && ctx.reporter) {
       // The same rules as the ack: only accepted events are published.
       const validId = (id: string): boolean => id === '' || UUID.test(id);
       ctx.reporter.track(
