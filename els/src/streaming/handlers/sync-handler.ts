@@ -20,9 +20,8 @@ export const handleSync: FrameHandler<SyncRequest> = async (conn, request, ctx) 
     );
     return;
   }
-  // A client must name its user; a user sent by a server SDK must be valid too (EndUser limits).
-  const userProblem =
-    conn.kind === 'client' || request.user !== undefined ? endUserProblem(request.user) : null;
+  // A client must name a user within EndUser's limits; a server SDK's user is ignored.
+  const userProblem = conn.kind === 'client' ? endUserProblem(request.user) : null;
   if (userProblem !== null) {
     conn.sendError(StreamErrorCode.STREAM_ERROR_CODE_INVALID_ARGUMENT, userProblem, {
       requestId,

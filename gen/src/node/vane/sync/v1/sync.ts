@@ -83,8 +83,10 @@ export interface SyncRequest {
   version: number;
   /**
    * Client SDKs: the end user to evaluate for; `key_id` required (INVALID_ARGUMENT otherwise).
-   * ELS attaches the user to the connection and publishes `vane.events.v1.EndUserSeen`. Server
-   * SDKs leave it unset (ignored).
+   * A user outside the limits of `vane.model.v1.EndUser` (key length and blankness, attribute
+   * name and value lengths) is INVALID_ARGUMENT too, with the field named in the message. ELS
+   * attaches the user to the connection and publishes `vane.events.v1.EndUserSeen`. Server SDKs
+   * leave it unset (ignored).
    */
   user?: EndUser | undefined;
 }
@@ -98,7 +100,11 @@ export interface SyncRequest {
 export interface IdentifyRequest {
   /** Chosen by the SDK, echoed in the answer. */
   requestId: number;
-  /** The new user; `key_id` required. Published as `vane.events.v1.EndUserSeen`. */
+  /**
+   * The new user; `key_id` required and the limits of `vane.model.v1.EndUser` kept
+   * (INVALID_ARGUMENT otherwise, as `SyncRequest.user`). Published as
+   * `vane.events.v1.EndUserSeen`.
+   */
   user?:
     | EndUser
     | undefined;

@@ -28,7 +28,8 @@ export interface TrackRequest {
 export interface UserEvents {
   /**
    * The user. Server SDKs must set it; client SDKs may leave it unset for the connection's
-   * current user.
+   * current user. A user outside the limits of `vane.model.v1.EndUser` rejects every event of
+   * the group (the reason names the field), and nothing of the group is published.
    */
   user?:
     | EndUser
