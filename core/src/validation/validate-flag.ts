@@ -1,4 +1,5 @@
 import type { FeatureFlag, Prerequisite } from '../model/feature-flag.js';
+import type { Segment } from '../model/segment.js';
 import { findPrerequisiteCycles } from '../evaluation/prerequisite-cycles.js';
 import { checkCount, checkKey, checkRules, checkTags, checkText } from './check-limits.js';
 import { LIMITS, tooLong, tooMany, utf8Length } from './limits.js';
@@ -66,7 +67,7 @@ export function validateFlag(
 
   checkTargetUsers(p, flag.targetUsers, variation);
 
-  const segmentIds = context.segments ? new Set(context.segments.map((s) => s.id)) : undefined;
+  const segmentIds = context.segments ? segmentIdSet(context.segments) : undefined;
   checkRules(p, flag.rules, LIMITS.flagRules).forEach(({ rule, path }) => {
     p.string(at(path, 'name'), rule.name);
     p.boolean(at(path, 'includedInExpt'), rule.includedInExpt);
@@ -85,6 +86,18 @@ export function validateFlag(
   }
   if (flag.prerequisites !== undefined) validatePrerequisites(p, flag, context.flags);
   return p.list;
+}
+
+// The ids of a segment list, built once per list: a caller validating many flags against one
+// environment (an import of thousands) passes the same array each time.
+const segmentIdSets = new WeakMap<readonly Segment[], ReadonlySet<string>>();
+function segmentIdSet(segments: readonly Segment[]): ReadonlySet<string> {
+  let ids = segmentIdSets.get(segments);
+  if (ids === undefined) {
+    ids = new Set(segments.map((s) => s.id));
+    segmentIdSets.set(segments, ids);
+  }
+  return ids;
 }
 
 /** Individual targeting: at most `LIMITS.targetUserKeys` keys in all, each in one entry only. */
