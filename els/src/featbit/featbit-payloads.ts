@@ -60,8 +60,11 @@ export function serverPayload(snapshot: EnvironmentSnapshot, timestamp: number):
 }
 
 // ISO-8601 times of one format sort as text.
+const olderFirst = (a: { updatedAt: string }, b: { updatedAt: string }): number =>
+  a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0;
+
 function byUpdatedAt<T extends { updatedAt: string }>(items: T[]): T[] {
-  return items.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+  return items.sort(olderFirst);
 }
 
 /**
@@ -74,25 +77,12 @@ export function patchFrames(payload: ServerPayload): ServerPayload[] {
   if (payload.eventType !== 'patch' || payload.featureFlags.length + payload.segments.length < 2) {
     return [payload];
   }
-  const frames: (ServerPayload & { at: string })[] = [
-    ...payload.featureFlags.map((f) => ({
-      eventType: 'patch' as const,
-      featureFlags: [f],
-      segments: [],
-      at: f.updatedAt,
-    })),
-    ...payload.segments.map((s) => ({
-      eventType: 'patch' as const,
-      featureFlags: [],
-      segments: [s],
-      at: s.updatedAt,
-    })),
-  ];
-  frames.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return frames.map(({ eventType, featureFlags, segments }) => ({
-    eventType,
-    featureFlags,
-    segments,
+  const items: (FeatBitFlag | FeatBitSegment)[] = [...payload.featureFlags, ...payload.segments];
+  const flags = new Set<unknown>(payload.featureFlags);
+  return items.sort(olderFirst).map((item) => ({
+    eventType: 'patch',
+    featureFlags: flags.has(item) ? [item as FeatBitFlag] : [],
+    segments: flags.has(item) ? [] : [item as FeatBitSegment],
   }));
 }
 
