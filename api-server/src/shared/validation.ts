@@ -85,7 +85,9 @@ export function checkComment(comment: string | undefined): void {
  * rest) and each description cut to a few hundred characters, since they travel in trailers.
  */
 export function invalidArgument(violations: readonly Violation[]): InvalidArgument {
-  const shown = violations.slice(0, MAX_VIOLATIONS).map((v) => ({
+  // At most MAX_VIOLATIONS entries in all: past it, the last one counts the rest.
+  const limit = violations.length > MAX_VIOLATIONS ? MAX_VIOLATIONS - 1 : MAX_VIOLATIONS;
+  const shown = violations.slice(0, limit).map((v) => ({
     field: v.field,
     description:
       v.description.length <= MAX_DESCRIPTION_SENT
