@@ -44,6 +44,7 @@ export { md5Hex } from './evaluation/md5.js';
 export { validateFlag } from './validation/validate-flag.js';
 export { validateSegment } from './validation/validate-segment.js';
 export { endUserProblem } from './validation/validate-end-user.js';
+export { jsonDepth } from './json/json-depth.js';
 export type { EndUserInput } from './validation/validate-end-user.js';
 export {
   charLength,

@@ -2,7 +2,7 @@
 // and converting its flags and segments into Vane's stored shape. Pure: no store, no I/O. What is
 // kept and what is not is specified on `ImportFeatBitEnvironmentRequest.document` in the proto.
 import { createHash } from 'node:crypto';
-import { IS_IN_SEGMENT, IS_NOT_IN_SEGMENT } from '@vane/core';
+import { IS_IN_SEGMENT, IS_NOT_IN_SEGMENT, jsonDepth } from '@vane/core';
 import type {
   Condition,
   Fallthrough,
@@ -23,23 +23,6 @@ export const MAX_DOCUMENT_ITEMS = 10_000;
 export interface FeatBitDocument {
   readonly flags: readonly unknown[];
   readonly segments: readonly unknown[];
-}
-
-/** The nesting depth of JSON text, measured in one pass without parsing (strings skipped). */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
 }
 
 /** Parses a document; a string says why it is not one. */

@@ -1,6 +1,7 @@
 // Small HTTP helpers shared by the FeatBit and OFREP endpoints: bounded JSON bodies, JSON replies
 // and the client address.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonDepth } from '@vane/core';
 
 /** Why a body could not be read. */
 export class BodyError extends Error {
@@ -15,27 +16,6 @@ export class BodyError extends Error {
 
 /** How deep a body's objects and arrays may nest: deeper is a 400, before anything recurses. */
 export const MAX_JSON_DEPTH = 32;
-
-/**
- * The deepest nesting of objects and arrays in JSON `text`, in one linear pass that skips
- * strings; it never recurses, so any text is safe to measure.
- */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
-}
 
 /**
  * Reads the whole body, at most `limit` bytes (413 beyond), and parses it as JSON (400 if not,
