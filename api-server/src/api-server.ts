@@ -23,10 +23,11 @@ import { bootstrapOwner } from './access-tokens/create-token.js';
 import { TOKEN_USAGE, TokenUsage } from './access-tokens/token-usage.js';
 import type { TokenUsageDoc } from './access-tokens/token-usage.js';
 import { auditLogService } from './audit/audit-log-service.js';
+import { afterRelay } from './changes/after-relay.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
-import { AUDIT_COLLECTION, REVISIONS_COLLECTION } from './changes/audit-entry.js';
-import type { AuditDoc, RevisionDoc } from './changes/audit-entry.js';
+import { AUDIT_COLLECTION } from './changes/audit-entry.js';
+import type { AuditDoc } from './changes/audit-entry.js';
 import { flagChangedMessage, segmentChangedMessage } from './changes/change-events.js';
 import { ChangeRelay } from './changes/change-relay.js';
 import type { RelayedKind } from './changes/change-relay.js';
@@ -123,7 +124,6 @@ export async function startApiServer(
   const metrics = store.collection<MetricDoc>(METRICS.name, METRICS.unique);
   const experiments = store.collection<ExperimentDoc>(EXPERIMENTS.name, EXPERIMENTS.unique);
   const audit = store.collection<AuditDoc>(AUDIT_COLLECTION);
-  const revisions = store.collection<RevisionDoc>(REVISIONS_COLLECTION);
   await store.ready();
   const invalidStored = await checkStoredDefinitions(
     flags,
@@ -158,7 +158,7 @@ export async function startApiServer(
         envId: str(s, 'envId'),
         key: str(s, 'key'),
       }),
-      { revisions: true, event: async (record) => flagChangedMessage(record, prefix) },
+      { event: async (record) => flagChangedMessage(record, prefix) },
     ),
     kind(
       segments,
@@ -169,7 +169,6 @@ export async function startApiServer(
         key: str(s, 'key'),
       }),
       {
-        revisions: true,
         event: async (record) => {
           const state = (record.after ?? record.before) as Record<string, Json>;
           const users = await listAll(flags, {
@@ -227,19 +226,22 @@ export async function startApiServer(
   const relay = new ChangeRelay({
     kinds,
     audit,
-    revisions,
     publisher: deps.publisher,
     logger: logger.child({ module: 'change-relay' }),
     intervalMs: options.relayIntervalMs ?? 1000,
   });
   const writer = new ChangeWriter(store, {
+    reserve: (collection, record) => relay.reserve(collection, record),
     recorded: async (collection, doc, record) => {
       if (collection === ENVIRONMENTS.name) {
         envProject.set(doc._id, (doc as unknown as EnvironmentDoc).projectId);
       }
       await relay.recorded(collection, doc, record);
     },
+    abandoned: (record) => relay.abandoned(record),
   });
+  // The relay writes these just after a change commits: reads wait for this process's changes.
+  const auditReads = afterRelay(audit, () => relay.settled());
   const usage = new TokenUsage(tokenUsage, writer, logger.child({ module: 'token-usage' }));
   const authenticator = new Authenticator(tokens, usage);
   const access = envAccess(environments);
@@ -322,7 +324,7 @@ export async function startApiServer(
       flagService({
         flags,
         segments,
-        revisions,
+        audit: auditReads,
         experiments,
         envAccess: access,
         writer,
@@ -337,7 +339,7 @@ export async function startApiServer(
     SegmentServiceService,
     grpcHandlers(
       'SegmentService',
-      segmentService({ segments, flags, revisions, envAccess: access, writer }),
+      segmentService({ segments, flags, audit: auditReads, envAccess: access, writer }),
       authenticate,
       log,
       observe,
@@ -402,7 +404,7 @@ export async function startApiServer(
   );
   server.addService(
     AuditLogServiceService,
-    grpcHandlers('AuditLogService', auditLogService(audit), authenticate, log, observe),
+    grpcHandlers('AuditLogService', auditLogService(auditReads), authenticate, log, observe),
   );
 
   const health = new HealthImplementation({ '': 'SERVING', 'vane.admin.v1': 'SERVING' });

@@ -77,9 +77,9 @@ export function filteredCollection<T extends StoredDocument>(
       return [...values];
     },
     insert: (doc) => inner.insert(doc),
-    commit: (doc, expected, record) => inner.commit(doc, expected, record),
+    commit: (doc, previous, record) => inner.commit(doc, previous, record),
     withPendingChanges: (limit) => inner.withPendingChanges(limit),
-    removeChange: (id, recordId) => inner.removeChange(id, recordId),
+    removeChange: (id, record) => inner.removeChange(id, record),
     purge: (id) => inner.purge(id),
     clear: () => inner.clear(),
   };

@@ -1,10 +1,10 @@
-// The stored forms of the audit log and of revision snapshots, both written by the change relay
-// from change records (idempotently: their id is the change record's id).
+// The stored form of the audit log, written by the change relay from change records (idempotently:
+// an entry's id is its change record's id). A flag's or segment's revision snapshots are the audit
+// entries of its changes: each `after` is the resource as that change left it.
 import type { Json, StoredDocument } from '../store/document-store.js';
 
-/** Collection names of the relay's outputs. */
+/** The relay's output. (Earlier versions also kept copies of `after` in `revisions`, unused now.) */
 export const AUDIT_COLLECTION = 'audit_log';
-export const REVISIONS_COLLECTION = 'revisions';
 
 /** One audit-log entry: who changed what, with the resource before and after. */
 export interface AuditDoc extends StoredDocument {
@@ -21,18 +21,5 @@ export interface AuditDoc extends StoredDocument {
   /** The resource's revision after the change (0 for a delete). */
   readonly resourceRevision: number;
   /** Milliseconds since the epoch. */
-  readonly createdAt: number;
-}
-
-/** A full snapshot of a flag or segment after one change. */
-export interface RevisionDoc extends StoredDocument {
-  readonly resourceType: number;
-  readonly resourceId: string;
-  readonly envId: string;
-  readonly resourceRevision: number;
-  readonly action: string;
-  readonly actorId: string;
-  readonly comment: string;
-  readonly snapshot: Json;
   readonly createdAt: number;
 }

@@ -7,7 +7,7 @@ import type { ChangePublisher, OutgoingMessage } from '../bus/change-publisher.j
 import { DuplicateKeyError } from '../store/document-store.js';
 import type { ChangeRecord, Collection, Json, StoredDocument } from '../store/document-store.js';
 import type { ChangeSink } from './change-writer.js';
-import type { AuditDoc, RevisionDoc } from './audit-entry.js';
+import type { AuditDoc } from './audit-entry.js';
 
 /** Where a resource sits and how it is named, for the audit log. */
 export interface ResourcePlace {
@@ -22,8 +22,6 @@ export interface RelayedKind {
   readonly resourceType: ResourceType;
   /** Where the resource of a record sits (from its `after`, or `before` when deleted). */
   place(state: Record<string, Json>): ResourcePlace;
-  /** Keep a revision snapshot of every change (flags and segments). */
-  readonly revisions?: boolean;
   /** Write an audit entry per change (default true; false for system writes such as end users). */
   readonly audit?: boolean;
   /** The message to publish for a record, for published kinds; records are sent in `version` order. */
@@ -34,7 +32,6 @@ export interface RelayedKind {
 export interface RelayOptions {
   readonly kinds: readonly RelayedKind[];
   readonly audit: Collection<AuditDoc>;
-  readonly revisions: Collection<RevisionDoc>;
   readonly publisher: ChangePublisher;
   readonly logger: Logger;
   /** Sweep interval for records left behind (ms). */
@@ -49,12 +46,50 @@ interface Pending {
   readonly record: ChangeRecord;
 }
 
+/** A change record of this process: reserved before its write, ready once the write committed. */
+interface Owned {
+  readonly kind: RelayedKind;
+  readonly record: ChangeRecord;
+  /** Records with a version are published in version order per this key (the environment). */
+  readonly orderKey: string | undefined;
+  doc: StoredDocument | undefined;
+  audited: boolean;
+}
+
+/** Most ready records a pass takes, and most kept in memory (beyond, the sweep finds them). */
+const PASS_LIMIT = 500;
+const MAX_READY_IN_MEMORY = 5_000;
+
+/** Store writes a pass runs at once (audit entries, outbox removals). */
+const PARALLEL_WRITES = 16;
+
 function stateOf(record: ChangeRecord): Record<string, Json> {
   const state = record.after ?? record.before;
   return state !== null && typeof state === 'object' && !Array.isArray(state) ? state : {};
 }
 
-/** The relay; also the ChangeSink that writes audit entries as soon as a change commits. */
+/** Runs `task` over `items`, at most `width` at a time. */
+async function eachParallel<T>(
+  items: readonly T[],
+  width: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/**
+ * The relay; also the ChangeSink of this process's writer. A record this process writes is
+ * reserved before its write and handed over once the write committed, so the relay needs no read to
+ * find it: the caller waits for one store write, and the relay writes the audit entry (and the
+ * revision snapshot), publishes and removes the record from the outbox after the call returned.
+ * Records with a version wait for every lower version of their environment reserved here, so they
+ * are published in version order. A periodic sweep scans every outbox for the rest: records left by
+ * a crash, by another instance, or by this one beyond what it keeps in memory.
+ */
 export class ChangeRelay implements ChangeSink {
   readonly #kinds = new Map<string, RelayedKind>();
   #timer: NodeJS.Timeout | undefined;
@@ -62,10 +97,11 @@ export class ChangeRelay implements ChangeSink {
   #again = false;
   #failures = 0;
   #stopped = true;
-  /** Collections written through this process since their last scan: scanned right away. */
-  readonly #dirty = new Set<string>();
-  /** Records whose audit entry this process already wrote (skip the idempotent re-insert). */
-  readonly #audited = new Set<string>();
+  /** Records of this process not yet relayed, in reservation order. */
+  readonly #owned = new Map<string, Owned>();
+  #readyCount = 0;
+  /** Callers waiting until the records ready at their call have their audit entry. */
+  #waiters: { ids: string[]; resolve: () => void }[] = [];
   /** Records relayed since start, and failed publish attempts (metrics). */
   relayed = 0;
   publishFailures = 0;
@@ -85,21 +121,53 @@ export class ChangeRelay implements ChangeSink {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#running;
+    this.#wake(true);
+  }
+
+  reserve(collection: string, record: ChangeRecord): void {
+    const kind = this.#kinds.get(collection);
+    if (!kind) return;
+    const orderKey =
+      kind.event !== undefined && record.version !== undefined
+        ? `${collection}\u0000${kind.place(stateOf(record)).envId}`
+        : undefined;
+    this.#owned.set(record.id, { kind, record, orderKey, doc: undefined, audited: false });
+  }
+
+  abandoned(record: ChangeRecord): void {
+    const owned = this.#owned.get(record.id);
+    if (owned?.doc === undefined) this.#owned.delete(record.id);
+    // A held record may now be first in its environment.
+    this.notify();
   }
 
   async recorded(collection: string, doc: StoredDocument, record: ChangeRecord): Promise<void> {
     const kind = this.#kinds.get(collection);
     if (!kind) return;
-    this.#dirty.add(collection);
-    try {
-      await this.#writeAudit({ kind, doc, record });
-      if (this.#audited.size > 100_000) this.#audited.clear();
-      this.#audited.add(record.id);
-    } catch (err) {
-      // The relay writes it on its next pass; the change itself is safe in the outbox.
-      this.options.logger.warn({ err, collection }, 'audit entry deferred');
+    let owned = this.#owned.get(record.id);
+    if (!owned) {
+      owned = { kind, record, orderKey: undefined, doc: undefined, audited: false };
+      this.#owned.set(record.id, owned);
     }
+    if (owned.doc === undefined) this.#readyCount += 1;
+    owned.doc = doc;
+    if (this.#readyCount > MAX_READY_IN_MEMORY) this.#forgetReady();
     this.notify();
+  }
+
+  /**
+   * Resolves once every record handed over before the call has its audit entry (and revision),
+   * or a pass has tried and failed: a list call after a write sees that write on this instance.
+   */
+  async settled(): Promise<void> {
+    const ids = [...this.#owned.values()]
+      .filter((o) => o.doc !== undefined && !o.audited)
+      .map((o) => o.record.id);
+    if (ids.length === 0) return;
+    await new Promise<void>((resolve) => {
+      this.#waiters.push({ ids, resolve });
+      this.notify();
+    });
   }
 
   /** Asks for a relay pass as soon as possible. */
@@ -120,8 +188,8 @@ export class ChangeRelay implements ChangeSink {
   }
 
   /**
-   * Runs a pass after `delay`. A `full` pass scans every collection (records left by a crash, by
-   * another instance, or by a failed publish); others scan only collections written since.
+   * Runs a pass after `delay`. A `full` pass also scans every collection (records left by a crash,
+   * by another instance, or by a failed publish); others relay only this process's records.
    */
   #schedule(delay: number, full: boolean): void {
     if (this.#timer) clearTimeout(this.#timer);
@@ -142,6 +210,7 @@ export class ChangeRelay implements ChangeSink {
         })
         .then((more) => {
           this.#running = undefined;
+          this.#wake(this.#failures > 0);
           if (this.#stopped) return;
           const again = more || this.#again;
           this.#again = false;
@@ -154,39 +223,91 @@ export class ChangeRelay implements ChangeSink {
     this.#timer.unref();
   }
 
+  /** Resolves the waiters whose records are audited or gone (all of them after a failure). */
+  #wake(all: boolean): void {
+    this.#waiters = this.#waiters.filter((w) => {
+      const done =
+        all ||
+        w.ids.every((id) => {
+          const owned = this.#owned.get(id);
+          return owned === undefined || owned.audited;
+        });
+      if (done) w.resolve();
+      return !done;
+    });
+  }
+
+  /** Ready records of this process that may go now: in each environment, those before the first
+   * lower version still being written. */
+  #takeReady(): Owned[] {
+    const blocked = new Set<string>();
+    const taken: Owned[] = [];
+    const byVersion = [...this.#owned.values()].sort(
+      (a, b) => (a.record.version ?? 0) - (b.record.version ?? 0),
+    );
+    for (const owned of byVersion) {
+      if (taken.length >= PASS_LIMIT) break;
+      const key = owned.orderKey;
+      if (owned.doc === undefined) {
+        if (key !== undefined) blocked.add(key);
+        continue;
+      }
+      if (key !== undefined && blocked.has(key)) continue;
+      taken.push(owned);
+    }
+    return taken;
+  }
+
+  /** Drops ready records from memory (they stay in their outboxes; the sweep relays them). */
+  #forgetReady(): void {
+    for (const [id, owned] of this.#owned) if (owned.doc !== undefined) this.#owned.delete(id);
+    this.#readyCount = 0;
+    this.options.logger.warn('change relay backlog left to the sweep');
+  }
+
   /** One pass; true if there may be more to do. Throws if publishing failed. */
   async #pass(full: boolean): Promise<boolean> {
-    const batch: Pending[] = [];
-    const names = full ? [...this.#kinds.keys()] : [...this.#dirty];
-    this.#dirty.clear();
-    for (const name of names) {
-      const kind = this.#kinds.get(name)!;
-      for (const doc of await kind.collection.withPendingChanges(500)) {
-        for (const record of doc.outbox) batch.push({ kind, doc, record });
+    const mine = this.#takeReady();
+    const batch: Pending[] = mine.map((o) => ({ kind: o.kind, doc: o.doc!, record: o.record }));
+    let more = mine.length >= PASS_LIMIT;
+    if (full) {
+      for (const kind of this.#kinds.values()) {
+        const docs = await kind.collection.withPendingChanges(PASS_LIMIT);
+        if (docs.length >= PASS_LIMIT) more = true;
+        for (const doc of docs) {
+          for (const record of doc.outbox) {
+            if (!this.#owned.has(record.id)) batch.push({ kind, doc, record });
+          }
+        }
       }
     }
     if (batch.length === 0) return false;
+    const audited = new Set(mine.filter((o) => o.audited).map((o) => o.record.id));
+    await eachParallel(
+      batch.filter((p) => !audited.has(p.record.id)),
+      PARALLEL_WRITES,
+      (p) => this.#writeAudit(p),
+    );
+    for (const owned of mine) owned.audited = true;
+    this.#wake(false);
     const published = batch
       .filter((p) => p.kind.event !== undefined)
       .sort(
         (a, b) => (a.record.version ?? 0) - (b.record.version ?? 0) || a.record.at - b.record.at,
       );
-    for (const p of batch) if (!this.#audited.has(p.record.id)) await this.#writeAudit(p);
     const messages = [];
     for (const p of published) messages.push(await p.kind.event!(p.record));
     await this.options.publisher.publish(messages);
-    for (const p of batch) {
-      await p.kind.collection.removeChange(p.doc._id, p.record.id);
-      this.#audited.delete(p.record.id);
+    await eachParallel(batch, PARALLEL_WRITES, async (p) => {
+      await p.kind.collection.removeChange(p.doc._id, p.record);
+      if (this.#owned.delete(p.record.id)) this.#readyCount -= 1;
       this.relayed += 1;
-    }
-    // Look once more at the collections just relayed: a pass reads at most 500 documents each.
-    for (const p of batch) this.#dirty.add(p.kind.collection.name);
-    for (const doc of new Set(batch.filter((p) => p.doc.deleted).map((p) => p.doc))) {
-      const kind = this.#kinds.get(batch.find((p) => p.doc === doc)!.kind.collection.name)!;
-      await kind.collection.purge(doc._id);
-    }
-    return true;
+    });
+    const deleted = new Map<string, Pending>();
+    for (const p of batch)
+      if (p.doc.deleted) deleted.set(`${p.kind.collection.name}\u0000${p.doc._id}`, p);
+    for (const p of deleted.values()) await p.kind.collection.purge(p.doc._id);
+    return more || this.#readyCount > 0;
   }
 
   async #writeAudit({ kind, record }: Pending): Promise<void> {
@@ -214,22 +335,6 @@ export class ChangeRelay implements ChangeSink {
         createdAt: record.at,
       }),
     );
-    if (kind.revisions && record.after !== null) {
-      await ignoreDuplicate(
-        this.options.revisions.insert({
-          ...base,
-          _id: record.id,
-          resourceId,
-          envId: place.envId,
-          resourceRevision,
-          action: record.action,
-          actorId: record.actorId,
-          comment: record.comment ?? '',
-          snapshot: record.after,
-          createdAt: record.at,
-        }),
-      );
-    }
   }
 }
 

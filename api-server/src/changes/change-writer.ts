@@ -1,11 +1,14 @@
 // Every admin write goes through here: optimistic concurrency on `revision`, a change record in
 // the document's outbox (atomically with the write), an environment sync version for flags and
-// segments, and a hand-off to the relay for the audit log and Kafka.
+// segments, and a hand-off to the relay for the audit log and Kafka. Writes of one document take
+// turns in this process, so they never conflict with each other; only another instance's write
+// makes a commit fail and retry.
 import { randomUUID } from 'node:crypto';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import { RevisionConflict } from '../errors/domain-errors.js';
 import { checkComment } from '../shared/validation.js';
 import { DuplicateKeyError } from '../store/document-store.js';
+import { KeyedMutex } from '../store/keyed-mutex.js';
 import type {
   ChangeRecord,
   Collection,
@@ -30,9 +33,14 @@ export interface WriteContext {
   readonly version: number | undefined;
 }
 
-/** Receives every committed change record at once (the relay writes the audit entry). */
+/**
+ * Receives the change records of this process's writes (the relay): each is reserved before its
+ * write, then handed over once committed, or abandoned when the write did not happen.
+ */
 export interface ChangeSink {
+  reserve?(collection: string, record: ChangeRecord): void;
   recorded(collection: string, doc: StoredDocument, record: ChangeRecord): Promise<void>;
+  abandoned?(record: ChangeRecord): void;
 }
 
 /** How a resource is addressed in errors, and whether it carries an environment sync version. */
@@ -79,6 +87,10 @@ function freeKey<T extends StoredDocument>(current: T): T {
 
 /** Writes documents with change records; see the module comment. */
 export class ChangeWriter {
+  /** Turns per document, and the newest revision this process committed while others waited. */
+  readonly #turns = new KeyedMutex();
+  readonly #latest = new Map<string, StoredDocument>();
+
   constructor(
     private readonly store: DocumentStore,
     private readonly sink: ChangeSink,
@@ -98,9 +110,11 @@ export class ChangeWriter {
     const fields = { ...build(ctx), revision: 1, outbox: [] } as unknown as T;
     const record = this.#record(meta, ctx, undefined, fields);
     const doc = { ...fields, outbox: [record] };
+    this.sink.reserve?.(collection.name, record);
     try {
       await collection.insert(doc);
     } catch (err) {
+      this.sink.abandoned?.(record);
       if (err instanceof DuplicateKeyError) throw onDuplicate(err);
       throw err;
     }
@@ -109,13 +123,15 @@ export class ChangeWriter {
   }
 
   /**
-   * Applies `change` to the stored document. `expectedRevision` 0 retries on concurrent writes;
-   * any other value fails with ABORTED unless it is the stored revision. `change` may return the
-   * current document unchanged to skip the write.
+   * Applies `change` to the stored document `target`: its id, or the document as the caller knows
+   * it, which saves a read (a stale one only costs a failed commit and a read). `expectedRevision`
+   * 0 retries on concurrent writes; any other value fails with ABORTED unless it is the stored
+   * revision. `change` may return the current document unchanged to skip the write; it may be
+   * called more than once, and must not have side effects.
    */
   async update<T extends StoredDocument>(
     collection: Collection<T>,
-    id: string,
+    target: string | T,
     ref: ResourceRef,
     expectedRevision: number,
     change: (current: T, ctx: WriteContext) => T,
@@ -124,41 +140,72 @@ export class ChangeWriter {
     onDuplicate?: (err: DuplicateKeyError) => Error,
   ): Promise<T> {
     checkComment(meta.comment);
-    for (let attempt = 1; ; attempt += 1) {
-      const current = await collection.get(id);
-      if (!current) throw notFound();
-      if (expectedRevision !== 0 && current.revision !== expectedRevision) {
-        throw new RevisionConflict(ref.type, ref.display, current.revision);
-      }
-      const ctx = await this.#context(ref);
-      const next = change(current, ctx);
-      if (next === current) return current;
-      const written = { ...next, revision: current.revision + 1, outbox: current.outbox } as T;
-      const record = this.#record(meta, ctx, current, next.deleted ? undefined : written);
-      let outcome;
-      try {
-        outcome = await collection.commit(written, current.revision, record);
-      } catch (err) {
-        if (err instanceof DuplicateKeyError && onDuplicate) throw onDuplicate(err);
-        throw err;
-      }
-      if (outcome === 'ok') {
-        await this.sink.recorded(collection.name, written, record);
-        return written;
-      }
-      if (outcome === 'not-found') throw notFound();
-      if (expectedRevision !== 0 || attempt >= MAX_ATTEMPTS) {
-        const fresh = await collection.get(id);
-        if (!fresh) throw notFound();
-        throw new RevisionConflict(ref.type, ref.display, fresh.revision);
-      }
+    const id = typeof target === 'string' ? target : target._id;
+    const turn = `${collection.name}\u0000${id}`;
+    try {
+      return await this.#turns.run(turn, async () => {
+        // A document read before its turn may be older than what this process committed since.
+        const latest = this.#latest.get(turn) as T | undefined;
+        let known = typeof target === 'string' ? latest : target;
+        if (latest && known && latest.revision > known.revision) known = latest;
+        for (let attempt = 1; ; attempt += 1) {
+          // A document the caller knew may be stale: what it decides alone (a wrong revision, an
+          // error, nothing to change) is checked against the stored document before it is answered.
+          const read = known === undefined;
+          const current = known ?? (await collection.get(id));
+          known = undefined;
+          if (!current) throw notFound();
+          if (expectedRevision !== 0 && current.revision !== expectedRevision) {
+            if (!read) continue;
+            throw new RevisionConflict(ref.type, ref.display, current.revision);
+          }
+          const ctx = await this.#context(ref);
+          let next: T;
+          try {
+            next = change(current, ctx);
+          } catch (err) {
+            if (!read) continue;
+            throw err;
+          }
+          if (next === current) {
+            if (!read) continue;
+            return current;
+          }
+          const written = { ...next, revision: current.revision + 1, outbox: current.outbox } as T;
+          const record = this.#record(meta, ctx, current, next.deleted ? undefined : written);
+          this.sink.reserve?.(collection.name, record);
+          let outcome;
+          try {
+            outcome = await collection.commit(written, current, record);
+          } catch (err) {
+            this.sink.abandoned?.(record);
+            if (err instanceof DuplicateKeyError && onDuplicate) throw onDuplicate(err);
+            throw err;
+          }
+          if (outcome === 'ok') {
+            this.#latest.set(turn, written);
+            await this.sink.recorded(collection.name, written, record);
+            return written;
+          }
+          this.sink.abandoned?.(record);
+          if (outcome === 'not-found') throw notFound();
+          if (expectedRevision !== 0 || attempt >= MAX_ATTEMPTS) {
+            const fresh = await collection.get(id);
+            if (!fresh) throw notFound();
+            throw new RevisionConflict(ref.type, ref.display, fresh.revision);
+          }
+        }
+      });
+    } finally {
+      // Nobody waits for this document any more: forget its newest revision.
+      if (!this.#turns.has(turn)) this.#latest.delete(turn);
     }
   }
 
   /** Marks a document deleted (it is purged once its change records are relayed). */
   async remove<T extends StoredDocument>(
     collection: Collection<T>,
-    id: string,
+    id: string | T,
     ref: ResourceRef,
     expectedRevision: number,
     meta: ChangeMeta,

@@ -10,7 +10,7 @@ import { FailedPrecondition } from '../errors/domain-errors.js';
 import { listPage } from '../shared/paging.js';
 import type { Collection, Filter, StoredDocument } from '../store/document-store.js';
 import type { WriteContext } from './change-writer.js';
-import type { RevisionDoc } from './audit-entry.js';
+import type { AuditDoc } from './audit-entry.js';
 
 /** The patch that archives (`archive`) or restores a resource; FAILED_PRECONDITION if it is already so. */
 export function archiveTransition(
@@ -54,14 +54,17 @@ export interface RevisionView<T> {
   readonly createdAt: Date;
 }
 
-/** A page of a resource's revision snapshots, newest first. */
+/**
+ * A page of a resource's revision snapshots, newest first: the audit entries of its changes, whose
+ * `after` is the resource as that change left it (deletions have none).
+ */
 export async function revisionPage<D extends StoredDocument>(
-  revisions: Collection<RevisionDoc>,
+  audit: Collection<AuditDoc>,
   resourceId: string,
   page: PageRequest | undefined,
 ): Promise<{ views: RevisionView<D>[]; page: PageResponse }> {
-  const result = await listPage(revisions, page, {
-    filter: { resourceId },
+  const result = await listPage(audit, page, {
+    filter: { resourceId, after: { ne: null } },
     orderBy: 'createdAt',
     descending: true,
     scope: ['revisions', resourceId],
@@ -70,7 +73,7 @@ export async function revisionPage<D extends StoredDocument>(
   return {
     views: result.items.map((r) => ({
       revision: r.resourceRevision,
-      snapshot: { ...(r.snapshot as unknown as D), revision: r.resourceRevision, outbox: [] },
+      snapshot: { ...(r.after as unknown as D), revision: r.resourceRevision, outbox: [] },
       action: auditAction(r.action),
       actorId: r.actorId,
       comment: r.comment,

@@ -273,7 +273,7 @@ describe('iterations', () => {
 
   it('will not start when the flag or metric is archived', async () => {
     const e = await create();
-    await flags.commit({ ...flag('checkout'), isArchived: true, revision: 2 }, 1, {
+    await flags.commit({ ...flag('checkout'), isArchived: true, revision: 2 }, flag('checkout'), {
       id: 'r',
       at: 0,
       actorId: 't',

@@ -12,6 +12,7 @@ import {
   versionedListFilter,
   versionedTombstone,
 } from '../changes/versioned-resource.js';
+import type { Principal } from '../auth/principal.js';
 import type { EnvAccess } from '../environments/env-access.js';
 import {
   AlreadyExists,
@@ -21,18 +22,14 @@ import {
 } from '../errors/domain-errors.js';
 import type { AsyncService } from '../grpc/grpc-handlers.js';
 import { maskPaths } from '../shared/field-mask.js';
+import { keyLookup } from '../shared/key-lookup.js';
 import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
-import type { RevisionDoc } from '../changes/audit-entry.js';
+import type { AuditDoc } from '../changes/audit-entry.js';
 import type { SegmentDoc } from '../segments/segment-doc.js';
 import type { ExperimentDoc } from '../experiments/experiment-doc.js';
-import {
-  compiledEnvironment,
-  coreFlag,
-  coreSegment,
-  environmentContents,
-} from './environment-contents.js';
+import { compiledEnvironment, coreFlag, coreSegment, listAll } from './environment-contents.js';
 import { evaluationToProto, keysToEvaluate, userFromProto } from './flag-evaluation.js';
 import { envVersionCounter } from './flag-doc.js';
 import type { FlagDoc } from './flag-doc.js';
@@ -73,11 +70,15 @@ const FIELD_OF: Record<(typeof UPDATABLE)[number], keyof ReturnType<typeof flagF
   prerequisites: 'prerequisites',
 };
 
+/** The definition being written refers to what its validation context did not read. */
+class StaleContext extends Error {}
+
 /** Dependencies of the flag service. */
 export interface FlagServiceDeps {
   readonly flags: Collection<FlagDoc>;
   readonly segments: Collection<SegmentDoc>;
-  readonly revisions: Collection<RevisionDoc>;
+  /** The audit log, read for revision snapshots. */
+  readonly audit: Collection<AuditDoc>;
   /** Read only: running experiments block archiving their flag. */
   readonly experiments: Collection<ExperimentDoc>;
   readonly envAccess: EnvAccess;
@@ -96,20 +97,67 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
   const notFound = (key: string) => () =>
     new NotFound(ResourceType.RESOURCE_TYPE_FEATURE_FLAG, key, 'flag');
 
-  async function byKey(envId: string, key: string): Promise<FlagDoc> {
+  const lookUp = keyLookup(flags);
+  async function byKey(envId: string, key: string, known = false): Promise<FlagDoc> {
     validate((v) => v.required(key, 'key'));
-    const doc = await flags.findOne({ envId, key });
+    const doc = await (known ? lookUp.known(envId, key) : lookUp.find(envId, key));
     if (!doc) throw notFound(key)();
     return doc;
   }
 
+  /**
+   * Checks the caller's access to the environment and reads the flag. The environment's project
+   * is usually known (no read); otherwise both are read at once. Errors come in the order of
+   * reading one after the other: an environment the caller may not see, then `checkArguments`,
+   * then a missing flag (whose environment is then read, to tell a deleted one). With `known`,
+   * the flag may come as this process last wrote it (for writes, whose commit checks it).
+   */
+  async function accessAndFlag(
+    envId: string,
+    key: string,
+    principal: Principal,
+    role: Role,
+    checkArguments: () => void,
+    known = false,
+  ): Promise<FlagDoc> {
+    if (envAccess.knownScope(envId, principal, role)) {
+      checkArguments();
+      const flag = await byKey(envId, key, known).catch(async (err: unknown) => {
+        if (err instanceof NotFound) await envAccess(envId, principal, role);
+        throw err;
+      });
+      return flag;
+    }
+    const [env, flag] = await Promise.allSettled([
+      envAccess(envId, principal, role),
+      byKey(envId, key, known),
+    ]);
+    if (env.status === 'rejected') throw env.reason;
+    checkArguments();
+    if (flag.status === 'rejected') throw flag.reason;
+    return flag.value;
+  }
+
+  /** What validating `doc` needs of its environment: the segments its rules name, and (only
+   * when it has prerequisites) the other flags. */
+  async function validationContext(
+    envId: string,
+    doc: Pick<FlagDoc, '_id' | 'rules' | 'prerequisites'>,
+  ): Promise<{ segments: SegmentDoc[]; others: FlagDoc[]; othersRead: boolean }> {
+    const segmentIds = [...new Set(segmentIdsOf(doc.rules))];
+    const othersRead = (doc.prerequisites ?? []).length > 0;
+    const [segments, others] = await Promise.all([
+      segmentIds.length === 0 ? [] : listAll(deps.segments, { envId, _id: { in: segmentIds } }),
+      othersRead
+        ? listAll(flags, { envId }).then((all) => all.filter((f) => f._id !== doc._id))
+        : [],
+    ]);
+    return { segments, others, othersRead };
+  }
+
   async function validated(envId: string, doc: FlagDoc): Promise<void> {
-    const contents = await environmentContents(flags, deps.segments, envId);
-    assertValidFlag(
-      coreFlag(doc),
-      contents.segments.map(coreSegment),
-      contents.flags.filter((f) => f._id !== doc._id).map(coreFlag),
-    );
+    const { segments, others } = await validationContext(envId, doc);
+    assertValidFlag(coreFlag(doc), segments.map(coreSegment), others.map(coreFlag));
   }
 
   /** A write on the flag `key` of `envId` that only changes simple state. */
@@ -120,12 +168,18 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
     action: string,
     comment: string,
     change: (current: FlagDoc) => Partial<FlagDoc> | undefined,
-    principalId: string,
+    principal: Principal,
+    read?: FlagDoc,
   ): Promise<ProtoFlag> {
-    const current = await byKey(envId, key);
+    const principalId = principal.tokenId;
+    const current =
+      read ??
+      (await accessAndFlag(envId, key, principal, Role.ROLE_EDITOR, () =>
+        validate((v) => v.revision(expectedRevision)),
+      ));
     const doc = await writer.update(
       flags,
-      current._id,
+      current,
       ref(envId, key),
       expectedRevision,
       (cur, { now, version }) => {
@@ -235,50 +289,65 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
     },
 
     async updateFeatureFlag(req, { principal }) {
-      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
-      validate((v) =>
-        v.revision(req.expectedRevision).check(req.flag !== undefined, 'flag', 'is required'),
-      );
+      const current = await accessAndFlag(req.envId, req.key, principal, Role.ROLE_EDITOR, () => {
+        validate((v) =>
+          v.revision(req.expectedRevision).check(req.flag !== undefined, 'flag', 'is required'),
+        );
+        const paths = maskPaths(req.updateMask, UPDATABLE);
+        const sent = flagFieldsFromProto(req.flag!);
+        validate((v) => {
+          if (paths.includes('name')) v.required(sent.name, 'flag.name');
+          v.maxLength(sent.description, 'flag.description', MAX_DESCRIPTION_LENGTH);
+        });
+      });
       const paths = maskPaths(req.updateMask, UPDATABLE);
       const sent = flagFieldsFromProto(req.flag!);
-      validate((v) => {
-        if (paths.includes('name')) v.required(sent.name, 'flag.name');
-        v.maxLength(sent.description, 'flag.description', MAX_DESCRIPTION_LENGTH);
-      });
-      const current = await byKey(req.envId, req.key);
-      const contents = await environmentContents(flags, deps.segments, req.envId);
-      const doc = await writer.update(
-        flags,
-        current._id,
-        ref(req.envId, req.key),
-        req.expectedRevision,
-        (cur, { now, version }) => {
-          assertNotArchived(cur);
-          const next: FlagDoc = { ...cur };
-          for (const path of paths) Object.assign(next, { [FIELD_OF[path]]: sent[FIELD_OF[path]] });
-          const result = {
-            ...next,
-            segmentIds: segmentIdsOf(next.rules),
-            version: version!,
-            updatedAt: new Date(now).toISOString(),
-            updaterId: principal.tokenId,
-          };
-          assertValidFlag(
-            coreFlag(result),
-            contents.segments.map(coreSegment),
-            contents.flags.filter((f) => f._id !== cur._id).map(coreFlag),
+      const apply = (cur: FlagDoc): FlagDoc => {
+        const next: FlagDoc = { ...cur };
+        for (const path of paths) Object.assign(next, { [FIELD_OF[path]]: sent[FIELD_OF[path]] });
+        return { ...next, segmentIds: segmentIdsOf(next.rules) };
+      };
+      // Validation reads only what the new definition refers to. Should a write of another
+      // instance change what it refers to before ours commits, the context is read again.
+      for (let attempt = 1; ; attempt += 1) {
+        const context = await validationContext(req.envId, apply(current));
+        const covered = new Set(context.segments.map((seg) => seg._id));
+        try {
+          const doc = await writer.update(
+            flags,
+            attempt === 1 ? current : current._id,
+            ref(req.envId, req.key),
+            req.expectedRevision,
+            (cur, { now, version }) => {
+              assertNotArchived(cur);
+              const result = {
+                ...apply(cur),
+                version: version!,
+                updatedAt: new Date(now).toISOString(),
+                updaterId: principal.tokenId,
+              };
+              const stale =
+                result.segmentIds.some((id) => !covered.has(id)) ||
+                ((result.prerequisites ?? []).length > 0 && !context.othersRead);
+              if (stale && attempt < 3) throw new StaleContext();
+              assertValidFlag(
+                coreFlag(result),
+                context.segments.map(coreSegment),
+                context.others.filter((f) => f._id !== cur._id).map(coreFlag),
+              );
+              return result;
+            },
+            { actorId: principal.tokenId, action: 'updated', comment: req.comment, fields: paths },
+            notFound(req.key),
           );
-          return result;
-        },
-        { actorId: principal.tokenId, action: 'updated', comment: req.comment, fields: paths },
-        notFound(req.key),
-      );
-      return { flag: flagToProto(doc) };
+          return { flag: flagToProto(doc) };
+        } catch (err) {
+          if (!(err instanceof StaleContext)) throw err;
+        }
+      }
     },
 
     async toggleFeatureFlag(req, { principal }) {
-      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
-      validate((v) => v.revision(req.expectedRevision));
       const flag = await stateChange(
         req.envId,
         req.key,
@@ -289,15 +358,15 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
           assertNotArchived(cur);
           return cur.isEnabled === req.enabled ? undefined : { isEnabled: req.enabled };
         },
-        principal.tokenId,
+        principal,
       );
       return { flag };
     },
 
     async archiveFeatureFlag(req, { principal }) {
-      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
-      validate((v) => v.revision(req.expectedRevision));
-      const current = await byKey(req.envId, req.key);
+      const current = await accessAndFlag(req.envId, req.key, principal, Role.ROLE_EDITOR, () =>
+        validate((v) => v.revision(req.expectedRevision)),
+      );
       if (!current.isArchived) {
         await assertNoActiveDependants(flags, deps.experiments, current);
       }
@@ -312,14 +381,13 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
           ...archiveTransition(true, cur, ResourceType.RESOURCE_TYPE_FEATURE_FLAG, 'flag', req.key),
           isEnabled: false,
         }),
-        principal.tokenId,
+        principal,
+        current,
       );
       return { flag };
     },
 
     async restoreFeatureFlag(req, { principal }) {
-      await envAccess(req.envId, principal, Role.ROLE_EDITOR);
-      validate((v) => v.revision(req.expectedRevision));
       const flag = await stateChange(
         req.envId,
         req.key,
@@ -337,7 +405,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
           ),
           isEnabled: false,
         }),
-        principal.tokenId,
+        principal,
       );
       return { flag };
     },
@@ -375,7 +443,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
     async listFeatureFlagRevisions(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       const flag = await byKey(req.envId, req.key);
-      const { views, page } = await revisionPage<FlagDoc>(deps.revisions, flag._id, req.page);
+      const { views, page } = await revisionPage<FlagDoc>(deps.audit, flag._id, req.page);
       return {
         revisions: views.map(({ snapshot, ...v }) => ({ ...v, flag: flagToProto(snapshot) })),
         page,

@@ -7,7 +7,7 @@ import type { SegmentServiceServer } from '@vane/gen/node/vane/admin/v1/segment_
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { Principal } from '../auth/principal.js';
-import type { RevisionDoc } from '../changes/audit-entry.js';
+import type { AuditDoc } from '../changes/audit-entry.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
 import {
   archiveTransition,
@@ -37,7 +37,8 @@ const TARGETING: readonly string[] = ['included', 'excluded', 'rules'];
 export interface SegmentServiceDeps {
   readonly segments: Collection<SegmentDoc>;
   readonly flags: Collection<FlagDoc>;
-  readonly revisions: Collection<RevisionDoc>;
+  /** The audit log, read for revision snapshots. */
+  readonly audit: Collection<AuditDoc>;
   readonly envAccess: EnvAccess;
   readonly writer: ChangeWriter;
 }
@@ -305,7 +306,7 @@ export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentSe
     async listSegmentRevisions(req, { principal }) {
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       const segment = await byKey(req.envId, req.key);
-      const { views, page } = await revisionPage<SegmentDoc>(deps.revisions, segment._id, req.page);
+      const { views, page } = await revisionPage<SegmentDoc>(deps.audit, segment._id, req.page);
       return {
         revisions: views.map(({ snapshot, ...v }) => ({ ...v, segment: segmentToProto(snapshot) })),
         page,

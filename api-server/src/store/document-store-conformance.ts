@@ -120,7 +120,7 @@ export function documentStoreConformance(
         expect(
           await things.commit(
             { ...named('a', { key: 'k' }), revision: 2, deleted: true },
-            1,
+            named('a', { key: 'k' }),
             change('r1'),
           ),
         ).toBe('ok');
@@ -145,9 +145,10 @@ export function documentStoreConformance(
 
     describe('commit', () => {
       it('replaces fields, sets the revision and appends the record to the outbox', async () => {
-        await things.insert({ ...named('a', { n: 1, tags: ['x'] }), outbox: [change('r0')] });
+        const first = { ...named('a', { n: 1, tags: ['x'] }), outbox: [change('r0')] };
+        await things.insert(first);
         const next: Thing = { ...named('a', { n: 2, on: true }), revision: 2, outbox: [] };
-        expect(await things.commit(next, 1, change('r1', { n: 2 }))).toBe('ok');
+        expect(await things.commit(next, first, change('r1', { n: 2 }))).toBe('ok');
         const stored = await things.get('a');
         expect(stored).toEqual({ ...next, outbox: [change('r0'), change('r1', { n: 2 })] });
         expect(stored).not.toHaveProperty('tags');
@@ -156,18 +157,19 @@ export function documentStoreConformance(
       it('reports a conflict on a stale revision and changes nothing', async () => {
         const doc = named('a');
         await things.insert(doc);
-        expect(await things.commit({ ...doc, revision: 3, n: 9 }, 2, change('r1'))).toBe(
+        const stale = { ...doc, revision: 2 };
+        expect(await things.commit({ ...doc, revision: 3, n: 9 }, stale, change('r1'))).toBe(
           'conflict',
         );
         expect(await things.get('a')).toEqual(doc);
       });
 
       it('reports not-found for a missing or deleted document', async () => {
-        expect(await things.commit({ ...named('a'), revision: 2 }, 1, change('r1'))).toBe(
+        expect(await things.commit({ ...named('a'), revision: 2 }, named('a'), change('r1'))).toBe(
           'not-found',
         );
         await things.insert({ ...named('b'), deleted: true });
-        expect(await things.commit({ ...named('b'), revision: 2 }, 1, change('r2'))).toBe(
+        expect(await things.commit({ ...named('b'), revision: 2 }, named('b'), change('r2'))).toBe(
           'not-found',
         );
       });
@@ -176,7 +178,11 @@ export function documentStoreConformance(
         await things.insert(named('a', { key: 'k1' }));
         await things.insert(named('b', { key: 'k2' }));
         const err = await things
-          .commit({ ...named('b', { key: 'k1' }), revision: 2 }, 1, change('r1'))
+          .commit(
+            { ...named('b', { key: 'k1' }), revision: 2 },
+            named('b', { key: 'k2' }),
+            change('r1'),
+          )
           .catch((e: unknown) => e);
         expect(err).toMatchObject({
           name: 'DuplicateKeyError',
@@ -189,8 +195,8 @@ export function documentStoreConformance(
       it('lets exactly one of two commits on the same revision win', async () => {
         await things.insert(named('a'));
         const outcomes = await Promise.all([
-          things.commit({ ...named('a', { n: 1 }), revision: 2 }, 1, change('r1')),
-          things.commit({ ...named('a', { n: 2 }), revision: 2 }, 1, change('r2')),
+          things.commit({ ...named('a', { n: 1 }), revision: 2 }, named('a'), change('r1')),
+          things.commit({ ...named('a', { n: 2 }), revision: 2 }, named('a'), change('r2')),
         ]);
         expect([...outcomes].sort()).toEqual(['conflict', 'ok']);
         expect((await things.get('a'))?.outbox).toHaveLength(1);
@@ -202,7 +208,7 @@ export function documentStoreConformance(
         await things.insert(named('a', { tags: ['t'] }));
         await things.commit(
           { ...named('a', { tags: ['t'] }), revision: 2, deleted: true },
-          1,
+          named('a', { tags: ['t'] }),
           change('r1'),
         );
         await things.insert(named('b', { tags: ['u'] }));
@@ -234,24 +240,34 @@ export function documentStoreConformance(
         expect(await things.withPendingChanges(2)).toHaveLength(2);
       });
 
-      it('removes one record by id, idempotently', async () => {
+      it('removes one record, idempotently', async () => {
         await things.insert({ ...named('a'), outbox: [change('r1'), change('r2'), change('r3')] });
-        await things.removeChange('a', 'r2');
-        await things.removeChange('a', 'r2');
-        await things.removeChange('a', 'unknown');
-        await things.removeChange('missing', 'r1');
+        await things.removeChange('a', change('r2'));
+        await things.removeChange('a', change('r2'));
+        await things.removeChange('a', change('unknown'));
+        await things.removeChange('missing', change('r1'));
         expect((await things.get('a'))?.outbox.map((r) => r.id)).toEqual(['r1', 'r3']);
-        await things.removeChange('a', 'r1');
-        await things.removeChange('a', 'r3');
+        await things.removeChange('a', change('r1'));
+        await things.removeChange('a', change('r3'));
         expect(await things.withPendingChanges(10)).toEqual([]);
+      });
+
+      it('removes the record with the given id even when the given copy differs', async () => {
+        await things.insert({ ...named('a'), outbox: [change('r1', { n: 1 }), change('r2')] });
+        await things.removeChange('a', change('r1', { n: 2 }));
+        expect((await things.get('a'))?.outbox.map((r) => r.id)).toEqual(['r2']);
       });
 
       it('loses neither a commit nor a record removal running at the same time', async () => {
         await things.insert({ ...named('a'), outbox: [change('r0')] });
         for (let i = 1; i <= 5; i += 1) {
           await Promise.all([
-            things.commit({ ...named('a', { n: i }), revision: i + 1 }, i, change(`r${i}`)),
-            things.removeChange('a', `r${i - 1}`),
+            things.commit(
+              { ...named('a', { n: i }), revision: i + 1 },
+              { ...named('a', { n: i - 1 }), revision: i },
+              change(`r${i}`),
+            ),
+            things.removeChange('a', change(`r${i - 1}`)),
           ]);
         }
         const stored = await things.get('a');
@@ -270,7 +286,7 @@ export function documentStoreConformance(
         expect(await things.purge('done')).toBe(false);
         expect(await things.get('live')).toBeDefined();
         expect(await things.withPendingChanges(10)).toHaveLength(1);
-        await things.removeChange('pending', 'r1');
+        await things.removeChange('pending', change('r1'));
         expect(await things.purge('pending')).toBe(true);
         await things.insert(named('done'));
         expect(await things.get('done')).toEqual(named('done'));

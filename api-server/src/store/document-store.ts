@@ -129,13 +129,18 @@ export interface Collection<T extends StoredDocument> {
   /**
    * Atomically replaces the document's fields with `doc` (keeping its outbox), appends `record`
    * to the outbox and sets `revision` to `doc.revision`, iff the stored revision is
-   * `expectedRevision` and the document is live. Throws DuplicateKeyError on a unique clash.
+   * `previous.revision` and the document is live. `previous` is the stored document being
+   * replaced, as read (between two revisions only the outbox changes): the store drops the fields
+   * it has and `doc` lacks without reading it again. Throws DuplicateKeyError on a unique clash.
    */
-  commit(doc: T, expectedRevision: number, record: ChangeRecord): Promise<WriteOutcome>;
+  commit(doc: T, previous: T, record: ChangeRecord): Promise<WriteOutcome>;
   /** Documents (deleted ones included) whose outbox is not empty, at most `limit`. */
   withPendingChanges(limit: number): Promise<T[]>;
-  /** Removes one relayed record from a document's outbox (no-op if already gone). */
-  removeChange(id: string, recordId: string): Promise<void>;
+  /**
+   * Removes one relayed record from a document's outbox (no-op if already gone). `record` is the
+   * record as written or read: the store may match it by value.
+   */
+  removeChange(id: string, record: ChangeRecord): Promise<void>;
   /** Physically removes a deleted document whose outbox is empty; false if it is not both. */
   purge(id: string): Promise<boolean>;
   /** Removes every document (tests and tooling only). */

@@ -24,6 +24,11 @@ export class KeyedMutex {
     }
   }
 
+  /** Whether `key` has running or waiting tasks. */
+  has(key: string): boolean {
+    return this.#tails.has(key);
+  }
+
   /** Keys with running or waiting tasks (tests check that nothing leaks). */
   get size(): number {
     return this.#tails.size;

@@ -208,10 +208,10 @@ export class MemoryCollection<T extends StoredDocument> implements Collection<T>
     await this.host.persist({ op: 'put', c: this.name, doc: stored });
   }
 
-  async commit(doc: T, expectedRevision: number, record: ChangeRecord): Promise<WriteOutcome> {
+  async commit(doc: T, previous: T, record: ChangeRecord): Promise<WriteOutcome> {
     this.host.check();
     const current = this.#docs.get(doc._id);
-    if (!current || !isLive(current) || current.revision !== expectedRevision) {
+    if (!current || !isLive(current) || current.revision !== previous.revision) {
       await this.host.settle();
       return !current || !isLive(current) ? 'not-found' : 'conflict';
     }
@@ -237,8 +237,9 @@ export class MemoryCollection<T extends StoredDocument> implements Collection<T>
     );
   }
 
-  async removeChange(id: string, recordId: string): Promise<void> {
+  async removeChange(id: string, record: ChangeRecord): Promise<void> {
     this.host.check();
+    const recordId = record.id;
     const doc = this.#docs.get(id);
     if (!doc?.outbox.some((r) => r.id === recordId)) return this.host.settle();
     const next = { ...doc, outbox: doc.outbox.filter((r) => r.id !== recordId) };

@@ -50,10 +50,14 @@ describe('MemoryDocumentStore journal', () => {
     await things.insert(thing('a', { tags: ['x'] }));
     await things.insert({ ...thing('b'), outbox: [change('r0')] });
     await things.insert(thing('c'));
-    await things.commit({ ...thing('a', { tags: ['y'] }), revision: 2 }, 1, change('r1'));
-    await things.removeChange('b', 'r0');
-    await things.commit({ ...thing('c'), revision: 2, deleted: true }, 1, change('r2'));
-    await things.removeChange('c', 'r2');
+    await things.commit(
+      { ...thing('a', { tags: ['y'] }), revision: 2 },
+      thing('a', { tags: ['x'] }),
+      change('r1'),
+    );
+    await things.removeChange('b', change('r0'));
+    await things.commit({ ...thing('c'), revision: 2, deleted: true }, thing('c'), change('r2'));
+    await things.removeChange('c', change('r2'));
     expect(await things.purge('c')).toBe(true);
     await store.collection<Thing>('scratch').insert(thing('s'));
     await store.collection<Thing>('scratch').clear();

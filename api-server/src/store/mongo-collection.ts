@@ -141,26 +141,23 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
     await this.#write(copy, true, () => this.mongo.insertOne(copy, WRITE));
   }
 
-  async commit(doc: T, expectedRevision: number, record: ChangeRecord): Promise<WriteOutcome> {
+  async commit(doc: T, previous: T, record: ChangeRecord): Promise<WriteOutcome> {
     return this.#write(doc, false, async () => {
       // "Replace the fields" must also drop fields the new version lacks, and $unset needs their
-      // names: read the stored version first. The revision condition of the update keeps the read
-      // safe on MongoDB across processes; between two revisions only the outbox changes.
-      const stored = await this.mongo.findOne({ _id: doc._id });
-      if (!stored || stored.deleted === true) return 'not-found';
-      if (stored.revision !== expectedRevision) return 'conflict';
+      // names: they are those of `previous`, the stored revision this write replaces (between two
+      // revisions only the outbox changes), so no read is needed before the one update.
       const $set: Document = {};
       for (const [field, value] of Object.entries(doc as Record<string, unknown>)) {
         if (!MANAGED.has(field) && value !== undefined) $set[field] = value;
       }
       $set.revision = doc.revision;
       const $unset: Document = {};
-      for (const field of Object.keys(stored)) {
+      for (const field of Object.keys(previous)) {
         if (!MANAGED.has(field) && !(field in $set)) $unset[field] = '';
       }
       const update: Document = { $set, $push: { outbox: record } };
       if (Object.keys($unset).length > 0) update.$unset = $unset;
-      const filter = { _id: doc._id, revision: expectedRevision, ...LIVE };
+      const filter = { _id: doc._id, revision: previous.revision, ...LIVE };
       const result = await this.mongo.updateOne(filter, update, WRITE);
       if (result.matchedCount === 1) return 'ok';
       const now = await this.mongo.findOne({ _id: doc._id }, { projection: { deleted: 1 } });
@@ -176,15 +173,18 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
     return docs as unknown as T[];
   }
 
-  async removeChange(id: string, recordId: string): Promise<void> {
+  async removeChange(id: string, record: ChangeRecord): Promise<void> {
     await this.#write({ _id: id }, false, async () => {
+      // FerretDB's $pull matches whole values only, not a condition: pull the record as given (it
+      // was written or read in this form), and only when that matches nothing, as stored.
+      const given: Document = { $pull: { outbox: record } };
+      const pulled = await this.mongo.updateOne({ _id: id }, given, WRITE);
+      if (pulled.modifiedCount === 1 || pulled.matchedCount === 0) return;
       const stored = await this.mongo.findOne({ _id: id }, { projection: { outbox: 1 } });
       const outbox = (stored?.outbox ?? []) as ChangeRecord[];
-      const record = outbox.find((r) => r.id === recordId);
-      if (!record) return;
-      // The exact stored record: FerretDB's $pull matches whole values only, not a condition.
-      const pull: Document = { $pull: { outbox: record } };
-      await this.mongo.updateOne({ _id: id }, pull);
+      const exact = outbox.find((r) => r.id === record.id);
+      const asStored: Document = { $pull: { outbox: exact } };
+      if (exact) await this.mongo.updateOne({ _id: id }, asStored);
     });
   }
 

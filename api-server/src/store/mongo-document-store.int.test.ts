@@ -74,17 +74,60 @@ describe('MongoDocumentStore specifics', () => {
     await db.dropDatabase();
   });
 
-  it('keeps counters in the counters collection, readable as times', async () => {
+  it('claims each version once, readable as a time, and continues from an existing counter', async () => {
     const db = client.db(`${prefix}_counters`);
+    // A counter as earlier releases kept it: the chain of claims continues above it.
+    await db.collection<{ _id: string; value: number }>('counters').insertOne({
+      _id: 'env:old',
+      value: 5_000,
+    });
     const store = new MongoDocumentStore(db);
     const floor = Date.now();
     const version = await store.nextVersion('env:x', floor);
     expect(version).toBe(floor);
-    expect(await db.collection<{ _id: string }>('counters').findOne({ _id: 'env:x' })).toEqual({
-      _id: 'env:x',
+    expect(
+      await db.collection<{ _id: string }>('version_claims').findOne({ _id: 'env:x>0' }),
+    ).toMatchObject({
+      counter: 'env:x',
       value: floor,
     });
+    expect(await store.nextVersion('env:x', 0)).toBe(floor + 1);
+    expect(await store.nextVersion('env:old', 0)).toBe(5_001);
     await db.dropDatabase();
+  });
+
+  it('never returns a version twice, or out of order, to stores on separate connections', async () => {
+    // Two api-server instances: separate clients (connection pools) on one database. FerretDB's
+    // updates do not re-check their filter, so this holds only because claims are inserts.
+    const name = `${prefix}_two_clients`;
+    const clients = [client, new MongoClient(testServers().mongoUrl)];
+    await clients[1]!.connect();
+    const stores = clients.map((c) => new MongoDocumentStore(c.db(name)));
+    const calls: { value: number; start: number; end: number }[] = [];
+    const floor = Date.now();
+    await Promise.all(
+      stores.flatMap((store) =>
+        // Four callers per store, 25 calls each; a floor below the counter, so values collide.
+        Array.from({ length: 4 }, async () => {
+          for (let i = 0; i < 25; i += 1) {
+            const start = performance.now();
+            const value = await store.nextVersion('env:shared', floor);
+            calls.push({ value, start, end: performance.now() });
+          }
+        }),
+      ),
+    );
+    expect(new Set(calls.map((c) => c.value)).size).toBe(200);
+    // A call that began after another ended got a greater version.
+    const byEnd = [...calls].sort((a, b) => a.end - b.end);
+    for (const later of calls) {
+      for (const earlier of byEnd) {
+        if (earlier.end >= later.start) break;
+        expect(later.value).toBeGreaterThan(earlier.value);
+      }
+    }
+    await clients[1]!.close();
+    await client.db(name).dropDatabase();
   });
 
   it('reports ping false when the client is closed', async () => {

@@ -2834,6 +2834,10 @@ export const GetFeatureFlagInsightsResponse: MessageFns<GetFeatureFlagInsightsRe
  * Every change bumps the flag's `revision` and `version`, stores a revision snapshot, writes an
  * audit-log entry and publishes `vane.events.v1.FlagChanged`, through which ELS pushes it to
  * connected SDKs.
+ * A call returns once its change is stored, atomically with a record of it; the revision
+ * snapshot and the audit-log entry are written from that record right after, and the event is
+ * published as soon as Kafka takes it. Revision and audit-log lists served by the api-server
+ * that made a change wait for it (at most 2 seconds), so they show it once its call returned.
  *
  * Auth: List, Get, ListFeatureFlagRevisions, EvaluateFeatureFlags, ListFeatureFlagTags and
  * GetFeatureFlagInsights need VIEWER on the environment's project; all other calls need EDITOR.

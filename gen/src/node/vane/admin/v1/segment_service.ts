@@ -2341,6 +2341,10 @@ export const ListSegmentReferencesResponse: MessageFns<ListSegmentReferencesResp
  * audit-log entry and publishes `vane.events.v1.SegmentChanged`. A change of `included`,
  * `excluded` or `rules` also moves the `version` of every active flag that references the segment
  * and publishes a `FlagChanged` for each (FeatBit bumps their `updatedAt`), so SDKs re-evaluate.
+ * A call returns once its change is stored, atomically with a record of it; the revision
+ * snapshot and the audit-log entry are written from that record right after, and the event is
+ * published as soon as Kafka takes it. Revision and audit-log lists served by the api-server
+ * that made a change wait for it (at most 2 seconds), so they show it once its call returned.
  *
  * Auth: List, Get, ListSegmentRevisions and ListSegmentReferences need VIEWER on the
  * environment's project; all other calls need EDITOR.

@@ -876,6 +876,9 @@ export const ListAuditLogEntriesResponse: MessageFns<ListAuditLogEntriesResponse
  * The audit log: one entry per successful change made through the admin API (FeatBit
  * `AuditLog`). Entries are append-only and survive the deletion of the resource they describe.
  * Changes made by the system itself (end users upserted from SDK traffic) are not audited.
+ * An entry is written right after its change is stored. A list served by the api-server that
+ * made a change waits for that change's entry (at most 2 seconds), so it shows a change once
+ * its call returned; another api-server instance may show it a few milliseconds later.
  *
  * Auth: needs VIEWER; entries of projects outside the token's scope are never returned, and
  * entries about access tokens need ADMIN.
