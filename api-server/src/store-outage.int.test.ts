@@ -58,6 +58,7 @@ async function cuttableProxy(target: URL) {
 let proxy: Awaited<ReturnType<typeof cuttableProxy>>;
 let mongo: MongoClient;
 let server: RunningApiServer;
+let store: MongoDocumentStore;
 let owner: AdminClients;
 const dbName = `vane_test_outage_${randomBytes(4).toString('hex')}`;
 
@@ -67,9 +68,10 @@ beforeAll(async () => {
   await mongo.connect();
   const broker = new MemoryBroker();
   const ownerToken = `owner-${randomBytes(24).toString('base64url')}`;
+  store = new MongoDocumentStore(mongo.db(dbName));
   server = await startApiServer(
     {
-      store: new MongoDocumentStore(mongo.db(dbName)),
+      store,
       publisher: new MemoryChangePublisher(broker),
       source: new MemoryMessageSource(broker),
       logger: pino({ level: 'silent' }),
@@ -83,6 +85,7 @@ afterAll(async () => {
   Object.values(owner ?? {}).forEach((c) => c.close());
   await server?.stop();
   proxy?.restore();
+  await store?.close();
   await mongo
     ?.db(dbName)
     .dropDatabase()

@@ -93,6 +93,7 @@ describe('MongoDocumentStore specifics', () => {
     });
     expect(await store.nextVersion('env:x', 0)).toBe(floor + 1);
     expect(await store.nextVersion('env:old', 0)).toBe(5_001);
+    await store.close();
     await db.dropDatabase();
   });
 
@@ -126,6 +127,7 @@ describe('MongoDocumentStore specifics', () => {
         expect(later.value).toBeGreaterThan(earlier.value);
       }
     }
+    await Promise.all(stores.map((store) => store.close()));
     await clients[1]!.close();
     await client.db(name).dropDatabase();
   });

@@ -151,6 +151,8 @@ export class MongoDocumentStore implements DocumentStore {
 
   readonly #tails = new Map<string, Tail>();
   readonly #hintWritten = new Map<string, number>();
+  /** Hint writes and prunes under way, which `close` waits for. */
+  readonly #background = new Set<Promise<void>>();
   #lastPrune = 0;
 
   async #nextVersion(counter: string, floor: number): Promise<number> {
@@ -201,7 +203,7 @@ export class MongoDocumentStore implements DocumentStore {
     const claims = this.db.collection<ClaimDoc>(VERSION_CLAIMS_COLLECTION);
     const prune = now - this.#lastPrune > CLAIM_RETENTION_MS;
     if (prune) this.#lastPrune = now;
-    void (async () => {
+    const task = (async () => {
       await counters.updateOne(
         { _id: counter },
         { $max: { value: claim.value } },
@@ -216,10 +218,13 @@ export class MongoDocumentStore implements DocumentStore {
         at: { $lt: now - CLAIM_RETENTION_MS },
         value: { $lt: hint.value },
       });
-    })().catch(() => {
-      // Best effort: a stale hint only lengthens a walk, and claims are pruned next time.
-      this.#hintWritten.delete(counter);
-    });
+    })()
+      .catch(() => {
+        // Best effort: a stale hint only lengthens a walk, and claims are pruned next time.
+        this.#hintWritten.delete(counter);
+      })
+      .finally(() => this.#background.delete(task));
+    this.#background.add(task);
   }
 
   async ping(): Promise<boolean> {
@@ -232,7 +237,12 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async close(): Promise<void> {
-    // The MongoClient belongs to the composition root; only let index creation settle.
-    await Promise.all([...this.#collections.values()].map((entry) => entry.indexes.settled()));
+    // The MongoClient belongs to the composition root; only let index creation and the
+    // background writes settle (a write still under way when the database is dropped can crash
+    // FerretDB's SQLite backend).
+    await Promise.all([
+      ...[...this.#collections.values()].map((entry) => entry.indexes.settled()),
+      ...this.#background,
+    ]);
   }
 }

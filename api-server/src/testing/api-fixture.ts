@@ -127,10 +127,11 @@ export async function startApiFixture(): Promise<ApiFixture> {
   const ownerToken = `owner-${randomBytes(24).toString('base64url')}`;
   const logger = pino({ level: process.env.VANE_TEST_LOG_LEVEL ?? 'silent' });
   const publisher = new KafkaChangePublisher(kafka);
+  let store = new MongoDocumentStore(db);
   const start = () =>
     startApiServer(
       {
-        store: new MongoDocumentStore(db),
+        store,
         publisher,
         source: new KafkaMessageSource(kafka, logger),
         logger,
@@ -187,12 +188,15 @@ export async function startApiFixture(): Promise<ApiFixture> {
     async restart() {
       closeClients(owner);
       await server.stop();
+      await store.close();
+      store = new MongoDocumentStore(db);
       server = await start();
       owner = adminClients(`127.0.0.1:${server.grpcPort}`, ownerToken);
     },
     async close() {
       closeClients(owner);
       await within(15_000, 'api-server stop', server.stop());
+      await within(15_000, 'store close', store.close());
       await within(15_000, 'consumer disconnect', consumer.disconnect());
       await within(15_000, 'producer close', publisher.close());
       await within(
