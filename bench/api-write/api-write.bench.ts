@@ -9,7 +9,7 @@ import type { FeatureFlag, TargetingRule } from '@vane/gen/node/vane/model/v1/fl
 import { closedLoop, percentile } from './closed-loop.js';
 import type { LoopResult } from './closed-loop.js';
 import { startWriteRig, waitFor } from './write-rig.js';
-import type { CommandStat, WriteRig } from './write-rig.js';
+import type { CommandStat, Phase, WriteRig } from './write-rig.js';
 
 /** Flags in the environment: at least the largest concurrency, so no two calls share a flag. */
 const FLAG_COUNT = 64;
@@ -47,8 +47,8 @@ interface Measured {
   readonly relayFailures: number;
   /** From the first call until the last event was consumed, in seconds. */
   readonly untilPublished: number;
-  /** Mongo commands per successful call, counted until the relay finished. */
-  readonly commandsPerCall: number;
+  /** Mongo commands per successful call, counted until the relay finished, by phase. */
+  readonly commandsPerCall: Readonly<Record<Phase, number>>;
   /** Per command name: commands and summed ms per successful call. */
   readonly perCall: ReadonlyMap<string, CommandStat>;
 }
@@ -194,7 +194,11 @@ async function measure(
     const count = (stat.count - was.count) / calls;
     if (count > 0) perCall.set(name, { count, ms: (stat.ms - was.ms) / calls });
   }
-  const commandsPerCall = [...perCall.values()].reduce((sum, s) => sum + s.count, 0);
+  const commandsPerCall: Record<Phase, number> = { caller: 0, relay: 0, background: 0 };
+  for (const [name, stat] of perCall) {
+    const phase = name.slice(0, name.indexOf(':')) as Phase;
+    if (phase in commandsPerCall) commandsPerCall[phase] += stat.count;
+  }
   const lastSeen = Math.max(start, ...[...returned.keys()].map((v) => seen.get(v) ?? start));
   const untilPublished = (lastSeen - start) / 1000;
   return {
@@ -235,7 +239,9 @@ function row(m: Measured): string {
     ms(percentile(loop.latenciesMs, 95)),
     ms(percentile(loop.latenciesMs, 99)),
     `${ms(percentile(m.lagMs, 50))} / ${ms(percentile(m.lagMs, 99))}`,
-    m.commandsPerCall.toFixed(1),
+    (['caller', 'relay', 'background'] as const)
+      .map((phase) => m.commandsPerCall[phase].toFixed(1))
+      .join(' + '),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -250,7 +256,7 @@ function breakdown(m: Measured): string {
 
 function print(results: readonly Measured[]): void {
   console.log(
-    '\n| scenario | in flight | system | ok calls | errors | calls/s | published/s | p50 ms | p95 ms | p99 ms | publish lag p50 / p99 ms | Mongo cmds / call |',
+    '\n| scenario | in flight | system | ok calls | errors | calls/s | published/s | p50 ms | p95 ms | p99 ms | publish lag p50 / p99 ms | Mongo cmds / call: caller + relay + background |',
   );
   console.log('|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const m of results) console.log(row(m));

@@ -38,19 +38,41 @@ export interface CommandStat {
   ms: number;
 }
 
+/** Which part of a write sent a command; see `phaseOf`. */
+export type Phase = 'caller' | 'relay' | 'background';
+
 /**
- * A client that counts its commands and sums their durations into `stats`, keyed by command and
- * collection (`find flags`).
+ * The part of a write that sends a command of this shape, by what each part of the api-server
+ * sends: the relay inserts audit entries, pulls change records out of outboxes (`$pull` on
+ * `outbox`), scans for outboxes and purges relayed tombstones; the version counter's hint
+ * (`counters` upserts, pruning `version_claims`) is written off the caller's path. Everything else
+ * is on the path that the caller waits for.
+ */
+export function phaseOf(commandName: string, command: Record<string, unknown>): Phase {
+  const target = command[commandName];
+  const json = JSON.stringify(command.updates ?? command.filter ?? command.deletes ?? '');
+  if (commandName === 'insert' && target === 'audit') return 'relay';
+  if (commandName === 'update' && target === 'counters') return 'background';
+  if (commandName === 'delete' && target === 'version_claims') return 'background';
+  if (commandName === 'update' && json.includes('"$pull":{"outbox"')) return 'relay';
+  if ((commandName === 'find' || commandName === 'aggregate') && json.includes('outbox')) {
+    return 'relay';
+  }
+  if (commandName === 'delete' && target !== 'version_claims') return 'relay';
+  return 'caller';
+}
+
+/**
+ * A client that counts its commands and sums their durations into `stats`, keyed by phase,
+ * command and collection (`caller: find flags`).
  */
 function monitored(url: string, stats: Map<string, CommandStat>): MongoClient {
   const client = new MongoClient(url, { monitorCommands: true });
   const names = new Map<number, string>();
   client.on('commandStarted', (e) => {
     const target: unknown = e.command[e.commandName];
-    names.set(
-      e.requestId,
-      typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName,
-    );
+    const name = typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName;
+    names.set(e.requestId, `${phaseOf(e.commandName, e.command)}: ${name}`);
   });
   const add = (requestId: number, ms: number, suffix = ''): void => {
     const name = `${names.get(requestId) ?? 'unknown'}${suffix}`;

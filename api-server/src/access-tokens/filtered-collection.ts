@@ -77,9 +77,10 @@ export function filteredCollection<T extends StoredDocument>(
       return [...values];
     },
     insert: (doc) => inner.insert(doc),
+    insertNew: (docs) => inner.insertNew(docs),
     commit: (doc, previous, record) => inner.commit(doc, previous, record),
     withPendingChanges: (limit) => inner.withPendingChanges(limit),
-    removeChange: (id, record) => inner.removeChange(id, record),
+    removeChanges: (changes) => inner.removeChanges(changes),
     purge: (id) => inner.purge(id),
     clear: () => inner.clear(),
   };

@@ -29,9 +29,10 @@ export function afterRelay<T extends StoredDocument>(
     count: async (filter) => (await wait(), collection.count(filter)),
     distinct: async (field, filter) => (await wait(), collection.distinct(field, filter)),
     insert: (doc) => collection.insert(doc),
+    insertNew: (docs) => collection.insertNew(docs),
     commit: (doc, previous, record) => collection.commit(doc, previous, record),
     withPendingChanges: (limit) => collection.withPendingChanges(limit),
-    removeChange: (id, record) => collection.removeChange(id, record),
+    removeChanges: (changes) => collection.removeChanges(changes),
     purge: (id) => collection.purge(id),
     clear: () => collection.clear(),
   };

@@ -1,10 +1,11 @@
-// Relays change records out of document outboxes: each becomes an audit entry (and, for flags and
-// segments, a revision snapshot and a Kafka message), then leaves the outbox. Runs after every
-// write and on a timer, so records left by a crash or a Kafka outage are relayed later, in order.
+// Relays change records out of document outboxes: each becomes an audit entry (which also serves
+// the resource's revisions) and, for flags and segments, a Kafka message; then it leaves the
+// outbox. A pass writes its audit entries in one command, publishes at the same time, and removes
+// the records in one command per collection. Runs after every write and on a timer, so records
+// left by a crash or a Kafka outage are relayed later, in order.
 import type { Logger } from 'pino';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { ChangePublisher, OutgoingMessage } from '../bus/change-publisher.js';
-import { DuplicateKeyError } from '../store/document-store.js';
 import type { ChangeRecord, Collection, Json, StoredDocument } from '../store/document-store.js';
 import type { ChangeSink } from './change-writer.js';
 import type { AuditDoc } from './audit-entry.js';
@@ -60,25 +61,9 @@ interface Owned {
 const PASS_LIMIT = 500;
 const MAX_READY_IN_MEMORY = 5_000;
 
-/** Store writes a pass runs at once (audit entries, outbox removals). */
-const PARALLEL_WRITES = 16;
-
 function stateOf(record: ChangeRecord): Record<string, Json> {
   const state = record.after ?? record.before;
   return state !== null && typeof state === 'object' && !Array.isArray(state) ? state : {};
-}
-
-/** Runs `task` over `items`, at most `width` at a time. */
-async function eachParallel<T>(
-  items: readonly T[],
-  width: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
 /**
@@ -282,27 +267,38 @@ export class ChangeRelay implements ChangeSink {
       }
     }
     if (batch.length === 0) return false;
+    // The audit entries and the messages go out at once; a record leaves its outbox only after
+    // both (a failure leaves it for the next pass, which may publish it again: consumers keep the
+    // newest version).
     const audited = new Set(mine.filter((o) => o.audited).map((o) => o.record.id));
-    await eachParallel(
-      batch.filter((p) => !audited.has(p.record.id)),
-      PARALLEL_WRITES,
-      (p) => this.#writeAudit(p),
-    );
-    for (const owned of mine) owned.audited = true;
-    this.#wake(false);
+    const auditing = this.#writeAudits(batch.filter((p) => !audited.has(p.record.id))).then(() => {
+      for (const owned of mine) owned.audited = true;
+      this.#wake(false);
+    });
     const published = batch
       .filter((p) => p.kind.event !== undefined)
       .sort(
         (a, b) => (a.record.version ?? 0) - (b.record.version ?? 0) || a.record.at - b.record.at,
       );
-    const messages = [];
-    for (const p of published) messages.push(await p.kind.event!(p.record));
-    await this.options.publisher.publish(messages);
-    await eachParallel(batch, PARALLEL_WRITES, async (p) => {
-      await p.kind.collection.removeChange(p.doc._id, p.record);
-      if (this.#owned.delete(p.record.id)) this.#readyCount -= 1;
-      this.relayed += 1;
-    });
+    const publishing = (async () => {
+      const messages = [];
+      for (const p of published) messages.push(await p.kind.event!(p.record));
+      await this.options.publisher.publish(messages);
+    })();
+    const [audit, publish] = await Promise.allSettled([auditing, publishing]);
+    if (audit.status === 'rejected') throw audit.reason;
+    if (publish.status === 'rejected') throw publish.reason;
+    const byCollection = new Map<RelayedKind, Pending[]>();
+    for (const p of batch) byCollection.set(p.kind, [...(byCollection.get(p.kind) ?? []), p]);
+    for (const [kind, pending] of byCollection) {
+      await kind.collection.removeChanges(
+        pending.map((p) => ({ id: p.doc._id, record: p.record })),
+      );
+      for (const p of pending) {
+        if (this.#owned.delete(p.record.id)) this.#readyCount -= 1;
+        this.relayed += 1;
+      }
+    }
     const deleted = new Map<string, Pending>();
     for (const p of batch)
       if (p.doc.deleted) deleted.set(`${p.kind.collection.name}\u0000${p.doc._id}`, p);
@@ -310,38 +306,34 @@ export class ChangeRelay implements ChangeSink {
     return more || this.#readyCount > 0;
   }
 
-  async #writeAudit({ kind, record }: Pending): Promise<void> {
-    if (kind.audit === false) return;
+  /** Writes the audit entries of `batch` in one call (entries already written are kept). */
+  async #writeAudits(batch: readonly Pending[]): Promise<void> {
+    const entries = batch.filter((p) => p.kind.audit !== false).map((p) => this.#auditEntry(p));
+    await this.options.audit.insertNew(entries);
+  }
+
+  #auditEntry({ kind, record }: Pending): AuditDoc {
     const state = stateOf(record);
     const place = kind.place(state);
     const after = record.after as Record<string, Json> | null;
     const resourceRevision = typeof after?.revision === 'number' ? after.revision : 0;
     const resourceId = typeof state._id === 'string' ? state._id : '';
-    const base = { revision: 1, outbox: [] as ChangeRecord[], resourceType: kind.resourceType };
-    await ignoreDuplicate(
-      this.options.audit.insert({
-        ...base,
-        _id: record.id,
-        actorId: record.actorId,
-        action: record.action,
-        resourceId,
-        resourceKey: place.key,
-        projectId: place.projectId,
-        envId: place.envId,
-        before: record.before,
-        after: record.after,
-        comment: record.comment ?? '',
-        resourceRevision,
-        createdAt: record.at,
-      }),
-    );
-  }
-}
-
-async function ignoreDuplicate(write: Promise<void>): Promise<void> {
-  try {
-    await write;
-  } catch (err) {
-    if (!(err instanceof DuplicateKeyError)) throw err;
+    return {
+      revision: 1,
+      outbox: [],
+      resourceType: kind.resourceType,
+      _id: record.id,
+      actorId: record.actorId,
+      action: record.action,
+      resourceId,
+      resourceKey: place.key,
+      projectId: place.projectId,
+      envId: place.envId,
+      before: record.before,
+      after: record.after,
+      comment: record.comment ?? '',
+      resourceRevision,
+      createdAt: record.at,
+    };
   }
 }

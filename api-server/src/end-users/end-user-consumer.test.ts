@@ -174,7 +174,7 @@ describe('end-user batch handler', () => {
     await expect(handle([message(seen('u1', 2_000))])).rejects.toBeInstanceOf(Unavailable);
     // The relay purges the tombstone once its records are relayed; then the user comes back.
     const tomb = (await endUsers.withPendingChanges(10))[0]!;
-    for (const r of tomb.outbox) await endUsers.removeChange(tomb._id, r);
+    for (const r of tomb.outbox) await endUsers.removeChanges([{ id: tomb._id, record: r }]);
     expect(await endUsers.purge(tomb._id)).toBe(true);
     await handle([message(seen('u1', 2_000))]);
     expect(await stored('u1')).toMatchObject({ revision: 1, firstSeenAt: 2_000 });

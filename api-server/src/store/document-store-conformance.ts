@@ -102,6 +102,24 @@ export function documentStoreConformance(
         expect(err).toMatchObject({ collection: 'things', index: '_id_' });
       });
 
+      it('inserts new documents in one call, skips taken ids, and names another clash', async () => {
+        await things.insert(named('a', { n: 1 }));
+        await things.insertNew([named('a', { n: 2 }), named('b'), named('c')]);
+        expect((await things.get('a'))?.n).toBe(1);
+        expect(
+          (await things.list({ filter: {}, orderBy: '_id', limit: 10 })).items.map((t) => t._id),
+        ).toEqual(['a', 'b', 'c']);
+        await things.insertNew([named('b'), named('c')]);
+        expect(await things.count({})).toBe(3);
+        const err = await things
+          .insertNew([named('d'), named('e', { name: 'name-a' })])
+          .catch((e: unknown) => e);
+        expect(err).toMatchObject({ name: 'DuplicateKeyError', index: 'name_unique' });
+        expect(await things.get('d')).toEqual(named('d'));
+        expect(await things.get('e')).toBeUndefined();
+        await things.insertNew([]);
+      });
+
       it('enforces multi-field and single-field unique indexes by name', async () => {
         await things.insert(named('a', { key: 'k', env: 'prod' }));
         await things.insert(named('b', { key: 'k', env: 'dev' }));
@@ -242,20 +260,57 @@ export function documentStoreConformance(
 
       it('removes one record, idempotently', async () => {
         await things.insert({ ...named('a'), outbox: [change('r1'), change('r2'), change('r3')] });
-        await things.removeChange('a', change('r2'));
-        await things.removeChange('a', change('r2'));
-        await things.removeChange('a', change('unknown'));
-        await things.removeChange('missing', change('r1'));
+        await things.removeChanges([{ id: 'a', record: change('r2') }]);
+        await things.removeChanges([{ id: 'a', record: change('r2') }]);
+        await things.removeChanges([{ id: 'a', record: change('unknown') }]);
+        await things.removeChanges([{ id: 'missing', record: change('r1') }]);
         expect((await things.get('a'))?.outbox.map((r) => r.id)).toEqual(['r1', 'r3']);
-        await things.removeChange('a', change('r1'));
-        await things.removeChange('a', change('r3'));
+        await things.removeChanges([{ id: 'a', record: change('r1') }]);
+        await things.removeChanges([{ id: 'a', record: change('r3') }]);
         expect(await things.withPendingChanges(10)).toEqual([]);
       });
 
       it('removes the record with the given id even when the given copy differs', async () => {
         await things.insert({ ...named('a'), outbox: [change('r1', { n: 1 }), change('r2')] });
-        await things.removeChange('a', change('r1', { n: 2 }));
+        await things.removeChanges([{ id: 'a', record: change('r1', { n: 2 }) }]);
         expect((await things.get('a'))?.outbox.map((r) => r.id)).toEqual(['r2']);
+      });
+
+      it('removes many records of many documents at once, some gone or given in another form', async () => {
+        await things.insert({ ...named('a'), outbox: [change('a1'), change('a2'), change('a3')] });
+        await things.insert({ ...named('b'), outbox: [change('b1', { n: 1 })] });
+        await things.insert({ ...named('c'), outbox: [change('c1')] });
+        await things.removeChanges([
+          { id: 'a', record: change('a1') },
+          { id: 'a', record: change('a3') },
+          { id: 'b', record: change('b1', { n: 2 }) },
+          { id: 'c', record: change('gone') },
+          { id: 'missing', record: change('x') },
+        ]);
+        expect((await things.get('a'))?.outbox.map((r) => r.id)).toEqual(['a2']);
+        expect((await things.get('b'))?.outbox).toEqual([]);
+        expect((await things.get('c'))?.outbox.map((r) => r.id)).toEqual(['c1']);
+        await things.removeChanges([]);
+      });
+
+      it('loses no commit while records of many documents are removed at once', async () => {
+        for (const id of ['a', 'b', 'c'])
+          await things.insert({ ...named(id), outbox: [change(`${id}0`)] });
+        await Promise.all([
+          things.removeChanges(['a', 'b', 'c'].map((id) => ({ id, record: change(`${id}0`) }))),
+          ...['c', 'b', 'a'].map((id) =>
+            things.commit(
+              { ...named(id, { n: 1 }), revision: 2 },
+              { ...named(id), revision: 1 },
+              change(`${id}1`),
+            ),
+          ),
+        ]);
+        for (const id of ['a', 'b', 'c']) {
+          const stored = await things.get(id);
+          expect(stored).toMatchObject({ n: 1, revision: 2 });
+          expect(stored?.outbox.map((r) => r.id)).toEqual([`${id}1`]);
+        }
       });
 
       it('loses neither a commit nor a record removal running at the same time', async () => {
@@ -267,7 +322,7 @@ export function documentStoreConformance(
               { ...named('a', { n: i - 1 }), revision: i },
               change(`r${i}`),
             ),
-            things.removeChange('a', change(`r${i - 1}`)),
+            things.removeChanges([{ id: 'a', record: change(`r${i - 1}`) }]),
           ]);
         }
         const stored = await things.get('a');
@@ -286,7 +341,7 @@ export function documentStoreConformance(
         expect(await things.purge('done')).toBe(false);
         expect(await things.get('live')).toBeDefined();
         expect(await things.withPendingChanges(10)).toHaveLength(1);
-        await things.removeChange('pending', change('r1'));
+        await things.removeChanges([{ id: 'pending', record: change('r1') }]);
         expect(await things.purge('pending')).toBe(true);
         await things.insert(named('done'));
         expect(await things.get('done')).toEqual(named('done'));

@@ -35,6 +35,12 @@ export interface ChangeRecord {
   readonly after: Json;
 }
 
+/** A relayed change record and the id of the document whose outbox holds it. */
+export interface RelayedChange {
+  readonly id: string;
+  readonly record: ChangeRecord;
+}
+
 /** Fields every stored document has, managed by the store's callers. */
 export interface StoredDocument {
   /** Primary key. */
@@ -127,6 +133,12 @@ export interface Collection<T extends StoredDocument> {
   /** Inserts a new document; throws DuplicateKeyError on a unique-index or id clash. */
   insert(doc: T): Promise<void>;
   /**
+   * Inserts the documents whose `_id` is not taken, and skips the others, so inserting the same
+   * documents again changes nothing (the relay's audit entries); one command where the store can.
+   * Throws DuplicateKeyError on a clash of another unique index.
+   */
+  insertNew(docs: readonly T[]): Promise<void>;
+  /**
    * Atomically replaces the document's fields with `doc` (keeping its outbox), appends `record`
    * to the outbox and sets `revision` to `doc.revision`, iff the stored revision is
    * `previous.revision` and the document is live. `previous` is the stored document being
@@ -137,10 +149,11 @@ export interface Collection<T extends StoredDocument> {
   /** Documents (deleted ones included) whose outbox is not empty, at most `limit`. */
   withPendingChanges(limit: number): Promise<T[]>;
   /**
-   * Removes one relayed record from a document's outbox (no-op if already gone). `record` is the
-   * record as written or read: the store may match it by value.
+   * Removes relayed records from their documents' outboxes (each a no-op if already gone, or if
+   * its document is), in one command where the store can. Each `record` is the record as written
+   * or read: the store may match it by value.
    */
-  removeChange(id: string, record: ChangeRecord): Promise<void>;
+  removeChanges(changes: readonly RelayedChange[]): Promise<void>;
   /** Physically removes a deleted document whose outbox is empty; false if it is not both. */
   purge(id: string): Promise<boolean>;
   /** Removes every document (tests and tooling only). */

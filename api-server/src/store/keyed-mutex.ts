@@ -24,6 +24,17 @@ export class KeyedMutex {
     }
   }
 
+  /**
+   * Runs `task` holding every key of `keys` (taken one by one in sorted order, so two callers of
+   * `runAll` never wait for each other in a cycle).
+   */
+  async runAll<R>(keys: Iterable<string>, task: () => Promise<R>): Promise<R> {
+    const sorted = [...new Set(keys)].sort();
+    const hold = (i: number): Promise<R> =>
+      i === sorted.length ? task() : this.run(sorted[i]!, () => hold(i + 1));
+    return hold(0);
+  }
+
   /** Whether `key` has running or waiting tasks. */
   has(key: string): boolean {
     return this.#tails.has(key);

@@ -4,6 +4,7 @@
 import { DuplicateKeyError } from './document-store.js';
 import type {
   ChangeRecord,
+  RelayedChange,
   Collection,
   Filter,
   Page,
@@ -198,6 +199,17 @@ export class MemoryCollection<T extends StoredDocument> implements Collection<T>
     return undefined;
   }
 
+  async insertNew(docs: readonly T[]): Promise<void> {
+    for (const doc of docs) {
+      try {
+        await this.insert(doc);
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError && err.index === ID_INDEX)) throw err;
+      }
+    }
+    if (docs.length === 0) await this.host.settle();
+  }
+
   async insert(doc: T): Promise<void> {
     this.host.check();
     const stored = jsonCopy<StoredDocument>(doc);
@@ -237,14 +249,22 @@ export class MemoryCollection<T extends StoredDocument> implements Collection<T>
     );
   }
 
-  async removeChange(id: string, record: ChangeRecord): Promise<void> {
+  async removeChanges(changes: readonly RelayedChange[]): Promise<void> {
     this.host.check();
-    const recordId = record.id;
-    const doc = this.#docs.get(id);
-    if (!doc?.outbox.some((r) => r.id === recordId)) return this.host.settle();
-    const next = { ...doc, outbox: doc.outbox.filter((r) => r.id !== recordId) };
-    this.put(next);
-    await this.host.persist({ op: 'put', c: this.name, doc: next });
+    const byDoc = new Map<string, Set<string>>();
+    for (const { id, record } of changes) {
+      byDoc.set(id, (byDoc.get(id) ?? new Set()).add(record.id));
+    }
+    let changed = false;
+    for (const [id, recordIds] of byDoc) {
+      const doc = this.#docs.get(id);
+      if (!doc?.outbox.some((r) => recordIds.has(r.id))) continue;
+      const next = { ...doc, outbox: doc.outbox.filter((r) => !recordIds.has(r.id)) };
+      this.put(next);
+      changed = true;
+      await this.host.persist({ op: 'put', c: this.name, doc: next });
+    }
+    if (!changed) await this.host.settle();
   }
 
   async purge(id: string): Promise<boolean> {

@@ -55,9 +55,9 @@ describe('MemoryDocumentStore journal', () => {
       thing('a', { tags: ['x'] }),
       change('r1'),
     );
-    await things.removeChange('b', change('r0'));
+    await things.removeChanges([{ id: 'b', record: change('r0') }]);
     await things.commit({ ...thing('c'), revision: 2, deleted: true }, thing('c'), change('r2'));
-    await things.removeChange('c', change('r2'));
+    await things.removeChanges([{ id: 'c', record: change('r2') }]);
     expect(await things.purge('c')).toBe(true);
     await store.collection<Thing>('scratch').insert(thing('s'));
     await store.collection<Thing>('scratch').clear();

@@ -1,7 +1,7 @@
 // One collection of the MongoDB store. Every write is a single-document operation (FerretDB has no
 // transactions): a commit is ONE conditional updateOne that changes the fields, bumps the revision
 // and pushes the change record together.
-import { MongoServerError } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 import type { Collection as MongoCollection, Document } from 'mongodb';
 import { DuplicateKeyError } from './document-store.js';
 import type {
@@ -10,6 +10,7 @@ import type {
   Filter,
   Page,
   PageQuery,
+  RelayedChange,
   StoredDocument,
   UniqueIndex,
   WriteOutcome,
@@ -70,21 +71,22 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
     private readonly indexed: () => Promise<void>,
   ) {}
 
+  #lockKey(id: unknown): string {
+    return `${this.mongo.dbName}\u0000${this.name}\u0000${String(id)}`;
+  }
+
   /** Runs a write of one document alone (in this process), mapping unique clashes. */
   async #write<R>(doc: Document, inserting: boolean, op: () => Promise<R>): Promise<R> {
     await this.indexed();
-    return writes.run(
-      `${this.mongo.dbName}\u0000${this.name}\u0000${String(doc._id)}`,
-      async () => {
-        try {
-          return await op();
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          const index = indexNamed(err, this.unique()) ?? (await this.#clashing(doc, inserting));
-          throw new DuplicateKeyError(this.name, index);
-        }
-      },
-    );
+    return writes.run(this.#lockKey(doc._id), async () => {
+      try {
+        return await op();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const index = indexNamed(err, this.unique()) ?? (await this.#clashing(doc, inserting));
+        throw new DuplicateKeyError(this.name, index);
+      }
+    });
   }
 
   /** Which unique index `doc` clashes on, found by querying (FerretDB's errors don't say). */
@@ -141,6 +143,26 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
     await this.#write(copy, true, () => this.mongo.insertOne(copy, WRITE));
   }
 
+  async insertNew(docs: readonly T[]): Promise<void> {
+    if (docs.length === 0) return;
+    await this.indexed();
+    const copies = docs.map((doc) => ({ ...(doc as unknown as MongoDoc) }));
+    try {
+      await this.mongo.insertMany(copies, { ordered: false, ...WRITE });
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      // Each failed one again alone: a taken _id is skipped, another clash is named and thrown.
+      const failed = err.writeErrors;
+      for (const { index } of Array.isArray(failed) ? failed : [failed]) {
+        try {
+          await this.insert(docs[index]!);
+        } catch (clash) {
+          if (!(clash instanceof DuplicateKeyError && clash.index === ID_INDEX)) throw clash;
+        }
+      }
+    }
+  }
+
   async commit(doc: T, previous: T, record: ChangeRecord): Promise<WriteOutcome> {
     return this.#write(doc, false, async () => {
       // "Replace the fields" must also drop fields the new version lacks, and $unset needs their
@@ -173,18 +195,35 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
     return docs as unknown as T[];
   }
 
-  async removeChange(id: string, record: ChangeRecord): Promise<void> {
-    await this.#write({ _id: id }, false, async () => {
-      // FerretDB's $pull matches whole values only, not a condition: pull the record as given (it
-      // was written or read in this form), and only when that matches nothing, as stored.
-      const given: Document = { $pull: { outbox: record } };
-      const pulled = await this.mongo.updateOne({ _id: id }, given, WRITE);
-      if (pulled.modifiedCount === 1 || pulled.matchedCount === 0) return;
-      const stored = await this.mongo.findOne({ _id: id }, { projection: { outbox: 1 } });
-      const outbox = (stored?.outbox ?? []) as ChangeRecord[];
-      const exact = outbox.find((r) => r.id === record.id);
-      const asStored: Document = { $pull: { outbox: exact } };
-      if (exact) await this.mongo.updateOne({ _id: id }, asStored);
+  async removeChanges(changes: readonly RelayedChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.indexed();
+    const keys = changes.map(({ id }) => this.#lockKey(id));
+    await writes.runAll(keys, async () => {
+      // FerretDB's $pull matches whole values only, not a condition: pull each record as given
+      // (it was written or read in this form), all in one command. Should some not match (gone
+      // already, or stored in another form), the documents are read and what is left of the
+      // records is pulled as stored.
+      const pulled = await this.mongo.bulkWrite(
+        changes.map(({ id, record }) => ({
+          updateOne: { filter: { _id: id }, update: { $pull: { outbox: record } } as Document },
+        })),
+        { ordered: false, ...WRITE },
+      );
+      if (pulled.modifiedCount === changes.length) return;
+      const ids = [...new Set(changes.map(({ id }) => id))];
+      const wanted = new Set(changes.map(({ record }) => record.id));
+      const stored = await this.mongo
+        .find({ _id: { $in: ids } }, { projection: { outbox: 1 } })
+        .toArray();
+      const left = stored.flatMap((doc) =>
+        ((doc.outbox ?? []) as ChangeRecord[])
+          .filter((r) => wanted.has(r.id))
+          .map((r) => ({
+            updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: r } as Document } },
+          })),
+      );
+      if (left.length > 0) await this.mongo.bulkWrite(left, { ordered: false });
     });
   }
 
