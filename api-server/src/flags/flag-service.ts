@@ -1,7 +1,11 @@
 // Feature flags: CRUD, toggle, archive/restore and every targeting edit, validated by core.
 import { randomUUID } from 'node:crypto';
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
-import type { FeatureFlagServiceServer } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import type {
+  FeatureFlagServiceServer,
+  UpdateFeatureFlagRequest,
+  UpdateFeatureFlagResponse,
+} from '@vane/gen/node/vane/admin/v1/feature_flag_service';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { FeatureFlag as ProtoFlag } from '@vane/gen/node/vane/model/v1/flag';
@@ -138,6 +142,20 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
     return flag.value;
   }
 
+  /**
+   * Runs a write first on the flag as this process last wrote it (no read). Should that flag be
+   * gone, because another instance deleted it (and may have reused its key), it runs once more on
+   * the flag as read.
+   */
+  async function onKnown<R>(envId: string, key: string, write: (known: boolean) => Promise<R>) {
+    try {
+      return await write(true);
+    } catch (err) {
+      if (!(err instanceof NotFound) || !lookUp.forget(envId, key)) throw err;
+      return write(false);
+    }
+  }
+
   /** What validating `doc` needs of its environment: the segments its rules name, and (only
    * when it has prerequisites) the other flags. */
   async function validationContext(
@@ -170,12 +188,18 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
     change: (current: FlagDoc) => Partial<FlagDoc> | undefined,
     principal: Principal,
     read?: FlagDoc,
+    known = false,
   ): Promise<ProtoFlag> {
     const principalId = principal.tokenId;
     const current =
       read ??
-      (await accessAndFlag(envId, key, principal, Role.ROLE_EDITOR, () =>
-        validate((v) => v.revision(expectedRevision)),
+      (await accessAndFlag(
+        envId,
+        key,
+        principal,
+        Role.ROLE_EDITOR,
+        () => validate((v) => v.revision(expectedRevision)),
+        known,
       ));
     const doc = await writer.update(
       flags,
@@ -196,7 +220,80 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
       { actorId: principalId, action, comment },
       notFound(key),
     );
+    lookUp.wrote(doc);
     return flagToProto(doc);
+  }
+
+  /** UpdateFeatureFlag; with `known`, on the flag as this process last wrote it. */
+  async function updateFlag(
+    req: UpdateFeatureFlagRequest,
+    principal: Principal,
+    known: boolean,
+  ): Promise<UpdateFeatureFlagResponse> {
+    const current = await accessAndFlag(
+      req.envId,
+      req.key,
+      principal,
+      Role.ROLE_EDITOR,
+      () => {
+        validate((v) =>
+          v.revision(req.expectedRevision).check(req.flag !== undefined, 'flag', 'is required'),
+        );
+        const paths = maskPaths(req.updateMask, UPDATABLE);
+        const sent = flagFieldsFromProto(req.flag!);
+        validate((v) => {
+          if (paths.includes('name')) v.required(sent.name, 'flag.name');
+          v.maxLength(sent.description, 'flag.description', MAX_DESCRIPTION_LENGTH);
+        });
+      },
+      known,
+    );
+    const paths = maskPaths(req.updateMask, UPDATABLE);
+    const sent = flagFieldsFromProto(req.flag!);
+    const apply = (cur: FlagDoc): FlagDoc => {
+      const next: FlagDoc = { ...cur };
+      for (const path of paths) Object.assign(next, { [FIELD_OF[path]]: sent[FIELD_OF[path]] });
+      return { ...next, segmentIds: segmentIdsOf(next.rules) };
+    };
+    // Validation reads only what the new definition refers to. Should a write of another
+    // instance change what it refers to before ours commits, the context is read again.
+    for (let attempt = 1; ; attempt += 1) {
+      const context = await validationContext(req.envId, apply(current));
+      const covered = new Set(context.segments.map((seg) => seg._id));
+      try {
+        const doc = await writer.update(
+          flags,
+          attempt === 1 ? current : current._id,
+          ref(req.envId, req.key),
+          req.expectedRevision,
+          (cur, { now, version }) => {
+            assertNotArchived(cur);
+            const result = {
+              ...apply(cur),
+              version: version!,
+              updatedAt: new Date(now).toISOString(),
+              updaterId: principal.tokenId,
+            };
+            const stale =
+              result.segmentIds.some((id) => !covered.has(id)) ||
+              ((result.prerequisites ?? []).length > 0 && !context.othersRead);
+            if (stale && attempt < 3) throw new StaleContext();
+            assertValidFlag(
+              coreFlag(result),
+              context.segments.map(coreSegment),
+              context.others.filter((f) => f._id !== cur._id).map(coreFlag),
+            );
+            return result;
+          },
+          { actorId: principal.tokenId, action: 'updated', comment: req.comment, fields: paths },
+          notFound(req.key),
+        );
+        lookUp.wrote(doc);
+        return { flag: flagToProto(doc) };
+      } catch (err) {
+        if (!(err instanceof StaleContext)) throw err;
+      }
+    }
   }
 
   return {
@@ -285,84 +382,33 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         { actorId: principal.tokenId, action: 'created', comment: req.comment },
         () => new AlreadyExists(ResourceType.RESOURCE_TYPE_FEATURE_FLAG, input.key, 'flag key'),
       );
+      lookUp.wrote(doc);
       return { flag: flagToProto(doc) };
     },
 
     async updateFeatureFlag(req, { principal }) {
-      const current = await accessAndFlag(req.envId, req.key, principal, Role.ROLE_EDITOR, () => {
-        validate((v) =>
-          v.revision(req.expectedRevision).check(req.flag !== undefined, 'flag', 'is required'),
-        );
-        const paths = maskPaths(req.updateMask, UPDATABLE);
-        const sent = flagFieldsFromProto(req.flag!);
-        validate((v) => {
-          if (paths.includes('name')) v.required(sent.name, 'flag.name');
-          v.maxLength(sent.description, 'flag.description', MAX_DESCRIPTION_LENGTH);
-        });
-      });
-      const paths = maskPaths(req.updateMask, UPDATABLE);
-      const sent = flagFieldsFromProto(req.flag!);
-      const apply = (cur: FlagDoc): FlagDoc => {
-        const next: FlagDoc = { ...cur };
-        for (const path of paths) Object.assign(next, { [FIELD_OF[path]]: sent[FIELD_OF[path]] });
-        return { ...next, segmentIds: segmentIdsOf(next.rules) };
-      };
-      // Validation reads only what the new definition refers to. Should a write of another
-      // instance change what it refers to before ours commits, the context is read again.
-      for (let attempt = 1; ; attempt += 1) {
-        const context = await validationContext(req.envId, apply(current));
-        const covered = new Set(context.segments.map((seg) => seg._id));
-        try {
-          const doc = await writer.update(
-            flags,
-            attempt === 1 ? current : current._id,
-            ref(req.envId, req.key),
-            req.expectedRevision,
-            (cur, { now, version }) => {
-              assertNotArchived(cur);
-              const result = {
-                ...apply(cur),
-                version: version!,
-                updatedAt: new Date(now).toISOString(),
-                updaterId: principal.tokenId,
-              };
-              const stale =
-                result.segmentIds.some((id) => !covered.has(id)) ||
-                ((result.prerequisites ?? []).length > 0 && !context.othersRead);
-              if (stale && attempt < 3) throw new StaleContext();
-              assertValidFlag(
-                coreFlag(result),
-                context.segments.map(coreSegment),
-                context.others.filter((f) => f._id !== cur._id).map(coreFlag),
-              );
-              return result;
-            },
-            { actorId: principal.tokenId, action: 'updated', comment: req.comment, fields: paths },
-            notFound(req.key),
-          );
-          return { flag: flagToProto(doc) };
-        } catch (err) {
-          if (!(err instanceof StaleContext)) throw err;
-        }
-      }
+      return onKnown(req.envId, req.key, (known) => updateFlag(req, principal, known));
     },
 
     async toggleFeatureFlag(req, { principal }) {
-      const flag = await stateChange(
-        req.envId,
-        req.key,
-        req.expectedRevision,
-        'toggled',
-        req.comment,
-        (cur) => {
-          assertNotArchived(cur);
-          return cur.isEnabled === req.enabled ? undefined : { isEnabled: req.enabled };
-        },
-        principal,
+      const flag = await onKnown(req.envId, req.key, (known) =>
+        stateChange(
+          req.envId,
+          req.key,
+          req.expectedRevision,
+          'toggled',
+          req.comment,
+          (cur) => {
+            assertNotArchived(cur);
+            return cur.isEnabled === req.enabled ? undefined : { isEnabled: req.enabled };
+          },
+          principal,
+          undefined,
+          known,
+        ),
       );
       return { flag };
     },
-
     async archiveFeatureFlag(req, { principal }) {
       const current = await accessAndFlag(req.envId, req.key, principal, Role.ROLE_EDITOR, () =>
         validate((v) => v.revision(req.expectedRevision)),
@@ -437,6 +483,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         notFound(req.key),
         versionedTombstone,
       );
+      lookUp.forget(req.envId, req.key);
       return {};
     },
 

@@ -20,6 +20,8 @@ export interface KeyLookup<T> {
   known(envId: string, key: string): Promise<T | undefined>;
   /** Remembers a document this process wrote (or forgets a deleted one). */
   wrote(doc: T): void;
+  /** Forgets the remembered document of (environment, key); true if there was one. */
+  forget(envId: string, key: string): boolean;
 }
 
 /** Lookups of live documents of `collection` by environment and key, through the id cache. */
@@ -58,6 +60,9 @@ export function keyLookup<T extends StoredDocument & { envId: string; key: strin
       const cacheKey = `${doc.envId}\u0000${doc.key}`;
       if (written.size >= MAX_REMEMBERED) written.clear();
       written.set(cacheKey, doc);
+    },
+    forget(envId, key) {
+      return written.delete(`${envId}\u0000${key}`);
     },
   };
 }

@@ -97,6 +97,11 @@ export interface ApiFixture {
   waitForChanges(predicate: (log: ChangeLog) => boolean, ms?: number): Promise<void>;
   /** Restarts the api-server on the same database (data survives). */
   restart(): Promise<void>;
+  /**
+   * Starts another api-server instance on the same database and topics, with its own MongoDB
+   * client and Kafka producer (as a second process would have), authenticated as the owner.
+   */
+  startAnother(): Promise<{ readonly owner: AdminClients; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -149,6 +154,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
   const closeClients = (c: AdminClients): void =>
     Object.values(c).forEach((client) => client.close());
 
+  const others: (() => Promise<void>)[] = [];
   const changes: ChangeLog = { flags: [], segments: [] };
   const consumer: Consumer = kafka.consumer({ groupId: `test-${id}-changes` });
   await consumer.connect();
@@ -193,7 +199,42 @@ export async function startApiFixture(): Promise<ApiFixture> {
       server = await start();
       owner = adminClients(`127.0.0.1:${server.grpcPort}`, ownerToken);
     },
+    async startAnother() {
+      const otherMongo = new MongoClient(servers.mongoUrl);
+      await otherMongo.connect();
+      const otherStore = new MongoDocumentStore(otherMongo.db(db.databaseName));
+      const otherPublisher = new KafkaChangePublisher(kafka);
+      const other = await startApiServer(
+        {
+          store: otherStore,
+          publisher: otherPublisher,
+          source: new KafkaMessageSource(kafka, logger),
+          logger,
+        },
+        {
+          grpcPort: 0,
+          httpPort: 0,
+          bootstrapToken: ownerToken,
+          topicPrefix: prefix,
+          relayIntervalMs: 200,
+        },
+      );
+      const clients = adminClients(`127.0.0.1:${other.grpcPort}`, ownerToken);
+      let stopped = false;
+      const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        closeClients(clients);
+        await within(15_000, 'second api-server stop', other.stop());
+        await within(15_000, 'second store close', otherStore.close());
+        await within(15_000, 'second producer close', otherPublisher.close());
+        await otherMongo.close();
+      };
+      others.push(stop);
+      return { owner: clients, stop };
+    },
     async close() {
+      await Promise.all(others.map((stop) => stop()));
       closeClients(owner);
       await within(15_000, 'api-server stop', server.stop());
       await within(15_000, 'store close', store.close());
