@@ -51,7 +51,7 @@ export type Phase = 'caller' | 'relay' | 'background';
 export function phaseOf(commandName: string, command: Record<string, unknown>): Phase {
   const target = command[commandName];
   const json = JSON.stringify(command.updates ?? command.filter ?? command.deletes ?? '');
-  if (commandName === 'insert' && target === 'audit') return 'relay';
+  if (commandName === 'insert' && target === 'audit_log') return 'relay';
   if (commandName === 'update' && target === 'counters') return 'background';
   if (commandName === 'delete' && target === 'version_claims') return 'background';
   if (commandName === 'update' && json.includes('"$pull":{"outbox"')) return 'relay';

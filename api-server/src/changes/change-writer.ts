@@ -59,6 +59,7 @@ const MAX_ATTEMPTS = 8;
 export function auditForm(doc: StoredDocument | undefined): Json {
   if (!doc) return null;
   const {
+    _id,
     outbox: _outbox,
     deleted: _deleted,
     ...rest
@@ -71,7 +72,9 @@ export function auditForm(doc: StoredDocument | undefined): Json {
     rest.secrets = rest.secrets.map((s) => ({ ...s, value: `…${s.value.slice(-4)}` }));
   }
   if (typeof rest.hash === 'string') rest.hash = '(hashed)';
-  return rest;
+  // `_id` first, as the store keeps it (FerretDB moves it first in embedded documents too), so
+  // the record as written equals the record as stored and the relay can remove it by value.
+  return { _id, ...rest };
 }
 
 /**

@@ -62,6 +62,18 @@ export function indexNamed(
   return candidates.find((index) => index.fields.join() === fields)?.name;
 }
 
+/**
+ * A value as a write with WRITE stores it: without `undefined` fields (at any depth), so that
+ * matching a stored value by equality ($pull) finds it.
+ */
+function asStored(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asStored);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = asStored(v);
+  return out;
+}
+
 /** A Collection over a MongoDB collection; `indexed` resolves once its unique indexes exist. */
 export class MongoDocCollection<T extends StoredDocument> implements Collection<T> {
   constructor(
@@ -69,6 +81,7 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
     private readonly mongo: MongoCollection<MongoDoc>,
     private readonly unique: () => readonly UniqueIndex[],
     private readonly indexed: () => Promise<void>,
+    private readonly isFerretDb: () => Promise<boolean> = async () => false,
   ) {}
 
   #lockKey(id: unknown): string {
@@ -104,8 +117,11 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
   }
 
   async get(id: string): Promise<T | undefined> {
-    const doc = await this.mongo.findOne({ _id: id, ...LIVE });
-    return (doc ?? undefined) as unknown as T | undefined;
+    // By `_id` alone, liveness checked here: FerretDB 1.24 passes a filter to SQLite only when it
+    // is exactly `{ _id: <string> }`; with any other field it decodes every document of the
+    // collection (a read of one flag among 2,000 took 139 ms instead of 15).
+    const doc = await this.mongo.findOne({ _id: id });
+    return doc && doc.deleted !== true ? (doc as unknown as T) : undefined;
   }
 
   async findOne(filter: Filter): Promise<T | undefined> {
@@ -179,6 +195,17 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
       }
       const update: Document = { $set, $push: { outbox: record } };
       if (Object.keys($unset).length > 0) update.$unset = $unset;
+      if (await this.isFerretDb()) {
+        // FerretDB applies an update's filter when it reads the document, not when it writes it,
+        // so a conditional update is no more atomic there than a read and a write; and only a
+        // filter by `_id` alone avoids decoding the whole collection (see get). So: read by `_id`,
+        // check, write by `_id`, within this process's turn for the document.
+        const stored = await this.mongo.findOne({ _id: doc._id }, { projection: { outbox: 0 } });
+        if (!stored || stored.deleted === true) return 'not-found';
+        if (stored.revision !== previous.revision) return 'conflict';
+        await this.mongo.updateOne({ _id: doc._id }, update, WRITE);
+        return 'ok';
+      }
       const filter = { _id: doc._id, revision: previous.revision, ...LIVE };
       const result = await this.mongo.updateOne(filter, update, WRITE);
       if (result.matchedCount === 1) return 'ok';
@@ -206,7 +233,10 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
       // records is pulled as stored.
       const pulled = await this.mongo.bulkWrite(
         changes.map(({ id, record }) => ({
-          updateOne: { filter: { _id: id }, update: { $pull: { outbox: record } } as Document },
+          updateOne: {
+            filter: { _id: id },
+            update: { $pull: { outbox: asStored(record) } } as Document,
+          },
         })),
         { ordered: false, ...WRITE },
       );

@@ -97,6 +97,20 @@ export class MongoDocumentStore implements DocumentStore {
 
   constructor(private readonly db: Db) {}
 
+  #ferretdb: Promise<boolean> | undefined;
+
+  /** Whether the server is FerretDB (its buildInfo says so); asked once, again after a failure. */
+  #isFerretDb(): Promise<boolean> {
+    this.#ferretdb ??= this.db
+      .command({ buildInfo: 1 })
+      .then((info) => 'ferretdbVersion' in info)
+      .catch((err: unknown) => {
+        this.#ferretdb = undefined;
+        throw err;
+      });
+    return this.#ferretdb;
+  }
+
   collection<T extends StoredDocument>(
     name: string,
     unique: readonly UniqueIndex[] = [],
@@ -118,6 +132,7 @@ export class MongoDocumentStore implements DocumentStore {
         mongo,
         () => indexes.specs,
         () => indexes.ensure(),
+        () => this.#isFerretDb(),
       );
       entry = { collection, indexes };
       this.#collections.set(name, entry);
