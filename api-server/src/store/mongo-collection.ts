@@ -168,8 +168,10 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) throw err;
       // Each failed one again alone: a taken _id is skipped, another clash is named and thrown.
-      const failed = err.writeErrors;
-      for (const { index } of Array.isArray(failed) ? failed : [failed]) {
+      const failed: readonly { index: number }[] = Array.isArray(err.writeErrors)
+        ? err.writeErrors
+        : [err.writeErrors];
+      for (const { index } of failed) {
         try {
           await this.insert(docs[index]!);
         } catch (clash) {
@@ -235,7 +237,7 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
         changes.map(({ id, record }) => ({
           updateOne: {
             filter: { _id: id },
-            update: { $pull: { outbox: asStored(record) } } as Document,
+            update: { $pull: { outbox: asStored(record) } },
           },
         })),
         { ordered: false, ...WRITE },
@@ -250,7 +252,7 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
         ((doc.outbox ?? []) as ChangeRecord[])
           .filter((r) => wanted.has(r.id))
           .map((r) => ({
-            updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: r } as Document } },
+            updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: r } } },
           })),
       );
       if (left.length > 0) await this.mongo.bulkWrite(left, { ordered: false });
