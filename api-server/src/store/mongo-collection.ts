@@ -66,12 +66,12 @@ export function indexNamed(
  * A value as a write with WRITE stores it: without `undefined` fields (at any depth), so that
  * matching a stored value by equality ($pull) finds it.
  */
-function asStored(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(asStored);
+function asStored<V>(value: V): V {
+  if (Array.isArray(value)) return value.map(asStored) as V;
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = asStored(v);
-  return out;
+  return out as V;
 }
 
 /** A Collection over a MongoDB collection; `indexed` resolves once its unique indexes exist. */
