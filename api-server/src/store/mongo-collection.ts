@@ -2,7 +2,7 @@
 // transactions): a commit is ONE conditional updateOne that changes the fields, bumps the revision
 // and pushes the change record together.
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
-import type { Collection as MongoCollection, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection as MongoCollection, Document } from 'mongodb';
 import { DuplicateKeyError } from './document-store.js';
 import type {
   ChangeRecord,
@@ -233,13 +233,12 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
       // (it was written or read in this form), all in one command. Should some not match (gone
       // already, or stored in another form), the documents are read and what is left of the
       // records is pulled as stored.
+      const pull = (id: string, record: ChangeRecord): AnyBulkWriteOperation<MongoDoc> => {
+        const update: Document = { $pull: { outbox: record } };
+        return { updateOne: { filter: { _id: id }, update } };
+      };
       const pulled = await this.mongo.bulkWrite(
-        changes.map(({ id, record }) => ({
-          updateOne: {
-            filter: { _id: id },
-            update: { $pull: { outbox: asStored(record) } },
-          },
-        })),
+        changes.map(({ id, record }) => pull(id, asStored(record))),
         { ordered: false, ...WRITE },
       );
       if (pulled.modifiedCount === changes.length) return;
@@ -251,9 +250,7 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
       const left = stored.flatMap((doc) =>
         ((doc.outbox ?? []) as ChangeRecord[])
           .filter((r) => wanted.has(r.id))
-          .map((r) => ({
-            updateOne: { filter: { _id: doc._id }, update: { $pull: { outbox: r } } },
-          })),
+          .map((r) => pull(doc._id, r)),
       );
       if (left.length > 0) await this.mongo.bulkWrite(left, { ordered: false });
     });
