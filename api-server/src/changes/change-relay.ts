@@ -55,6 +55,8 @@ interface Owned {
   readonly orderKey: string | undefined;
   doc: StoredDocument | undefined;
   audited: boolean;
+  /** Sent to Kafka (or needs no message): left for the settle stage. */
+  published: boolean;
 }
 
 /** Most ready records a pass takes, and most kept in memory (beyond, the sweep finds them). */
@@ -69,10 +71,11 @@ function stateOf(record: ChangeRecord): Record<string, Json> {
 /**
  * The relay; also the ChangeSink of this process's writer. A record this process writes is
  * reserved before its write and handed over once the write committed, so the relay needs no read to
- * find it: the caller waits for one store write, and the relay writes the audit entry (and the
- * revision snapshot), publishes and removes the record from the outbox after the call returned.
- * Records with a version wait for every lower version of their environment reserved here, so they
- * are published in version order. A periodic sweep scans every outbox for the rest: records left by
+ * find it: the caller waits for its store writes only. Two stages follow the call: the publish stage
+ * sends the records to Kafka as soon as they are ready, and the settle stage then writes their
+ * audit entries and removes them from the outboxes (store writes that the next publish does not
+ * wait for). Records with a version wait for every lower version of their environment reserved
+ * here, so they are published in version order. A periodic sweep scans every outbox for the rest: records left by
  * a crash, by another instance, or by this one beyond what it keeps in memory.
  */
 export class ChangeRelay implements ChangeSink {
@@ -85,6 +88,11 @@ export class ChangeRelay implements ChangeSink {
   /** Records of this process not yet relayed, in reservation order. */
   readonly #owned = new Map<string, Owned>();
   #readyCount = 0;
+  /** The settle stage: running, asked to run again, failed runs in a row. */
+  #settling: Promise<void> | undefined;
+  #settleAgain = false;
+  #settleFailures = 0;
+  #settleTimer: NodeJS.Timeout | undefined;
   /** Callers waiting until the records ready at their call have their audit entry. */
   #waiters: { ids: string[]; resolve: () => void }[] = [];
   /** Records relayed since start, and failed publish attempts (metrics). */
@@ -105,7 +113,9 @@ export class ChangeRelay implements ChangeSink {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#settleTimer) clearTimeout(this.#settleTimer);
     await this.#running;
+    await this.#settling;
     this.#wake(true);
   }
 
@@ -116,7 +126,14 @@ export class ChangeRelay implements ChangeSink {
       kind.event !== undefined && record.version !== undefined
         ? `${collection}\u0000${kind.place(stateOf(record)).envId}`
         : undefined;
-    this.#owned.set(record.id, { kind, record, orderKey, doc: undefined, audited: false });
+    this.#owned.set(record.id, {
+      kind,
+      record,
+      orderKey,
+      doc: undefined,
+      audited: false,
+      published: false,
+    });
   }
 
   abandoned(record: ChangeRecord): void {
@@ -131,13 +148,21 @@ export class ChangeRelay implements ChangeSink {
     if (!kind) return;
     let owned = this.#owned.get(record.id);
     if (!owned) {
-      owned = { kind, record, orderKey: undefined, doc: undefined, audited: false };
+      owned = {
+        kind,
+        record,
+        orderKey: undefined,
+        doc: undefined,
+        audited: false,
+        published: false,
+      };
       this.#owned.set(record.id, owned);
     }
     if (owned.doc === undefined) this.#readyCount += 1;
     owned.doc = doc;
     if (this.#readyCount > MAX_READY_IN_MEMORY) this.#forgetReady();
     this.notify();
+    this.#kickSettle();
   }
 
   /**
@@ -151,7 +176,7 @@ export class ChangeRelay implements ChangeSink {
     if (ids.length === 0) return;
     await new Promise<void>((resolve) => {
       this.#waiters.push({ ids, resolve });
-      this.notify();
+      this.#kickSettle();
     });
   }
 
@@ -165,9 +190,14 @@ export class ChangeRelay implements ChangeSink {
     if (this.#failures === 0) this.#schedule(0, false);
   }
 
-  /** Runs passes until nothing is pending or a publish fails (tests and shutdown). */
+  /** Runs passes until nothing is pending or a write or publish fails (tests and shutdown). */
   async drain(): Promise<void> {
+    await this.#running;
     while (await this.#pass(true)) {
+      /* keep going */
+    }
+    await this.#settling;
+    while (await this.#settle()) {
       /* keep going */
     }
   }
@@ -232,6 +262,7 @@ export class ChangeRelay implements ChangeSink {
     );
     for (const owned of byVersion) {
       if (taken.length >= PASS_LIMIT) break;
+      if (owned.published) continue;
       const key = owned.orderKey;
       if (owned.doc === undefined) {
         if (key !== undefined) blocked.add(key);
@@ -250,60 +281,133 @@ export class ChangeRelay implements ChangeSink {
     this.options.logger.warn('change relay backlog left to the sweep');
   }
 
-  /** One pass; true if there may be more to do. Throws if publishing failed. */
+  /**
+   * One pass of the publish stage; true if there may be more to do. Throws if publishing failed.
+   * This process's records are published and left to the settle stage; records a `full` pass
+   * finds in the outboxes (not this process's) are published and settled here.
+   */
   async #pass(full: boolean): Promise<boolean> {
     const mine = this.#takeReady();
-    const batch: Pending[] = mine.map((o) => ({ kind: o.kind, doc: o.doc!, record: o.record }));
     let more = mine.length >= PASS_LIMIT;
+    const swept: Pending[] = [];
     if (full) {
       for (const kind of this.#kinds.values()) {
         const docs = await kind.collection.withPendingChanges(PASS_LIMIT);
         if (docs.length >= PASS_LIMIT) more = true;
         for (const doc of docs) {
           for (const record of doc.outbox) {
-            if (!this.#owned.has(record.id)) batch.push({ kind, doc, record });
+            if (!this.#owned.has(record.id)) swept.push({ kind, doc, record });
           }
         }
       }
     }
-    if (batch.length === 0) return false;
-    // The audit entries and the messages go out at once; a record leaves its outbox only after
-    // both (a failure leaves it for the next pass, which may publish it again: consumers keep the
-    // newest version).
-    const audited = new Set(mine.filter((o) => o.audited).map((o) => o.record.id));
-    const auditing = this.#writeAudits(batch.filter((p) => !audited.has(p.record.id))).then(() => {
-      for (const owned of mine) owned.audited = true;
-      this.#wake(false);
-    });
+    const batch = [...mine.map((o) => ({ kind: o.kind, doc: o.doc!, record: o.record })), ...swept];
+    if (batch.length === 0) return more;
+    await this.#publish(batch);
+    for (const owned of mine) owned.published = true;
+    if (mine.length > 0) this.#kickSettle();
+    if (swept.length > 0) {
+      await this.#writeAudits(swept);
+      await this.#remove(swept);
+    }
+    return more;
+  }
+
+  /** Publishes the messages of `batch` (those of published kinds), in version order. */
+  async #publish(batch: readonly Pending[]): Promise<void> {
     const published = batch
       .filter((p) => p.kind.event !== undefined)
       .sort(
         (a, b) => (a.record.version ?? 0) - (b.record.version ?? 0) || a.record.at - b.record.at,
       );
-    const publishing = (async () => {
-      const messages = [];
-      for (const p of published) messages.push(await p.kind.event!(p.record));
-      await this.options.publisher.publish(messages);
-    })();
-    const [audit, publish] = await Promise.allSettled([auditing, publishing]);
-    if (audit.status === 'rejected') throw audit.reason;
-    if (publish.status === 'rejected') throw publish.reason;
+    if (published.length === 0) return;
+    const messages = [];
+    for (const p of published) messages.push(await p.kind.event!(p.record));
+    await this.options.publisher.publish(messages);
+  }
+
+  /** Removes relayed records from their outboxes (one command per collection), then purges the
+   * deleted documents whose outbox that emptied. */
+  async #remove(batch: readonly Pending[]): Promise<void> {
     const byCollection = new Map<RelayedKind, Pending[]>();
     for (const p of batch) byCollection.set(p.kind, [...(byCollection.get(p.kind) ?? []), p]);
     for (const [kind, pending] of byCollection) {
       await kind.collection.removeChanges(
         pending.map((p) => ({ id: p.doc._id, record: p.record })),
       );
-      for (const p of pending) {
-        if (this.#owned.delete(p.record.id)) this.#readyCount -= 1;
-        this.relayed += 1;
-      }
     }
     const deleted = new Map<string, Pending>();
-    for (const p of batch)
+    for (const p of batch) {
       if (p.doc.deleted) deleted.set(`${p.kind.collection.name}\u0000${p.doc._id}`, p);
+    }
     for (const p of deleted.values()) await p.kind.collection.purge(p.doc._id);
-    return more || this.#readyCount > 0;
+    this.relayed += batch.length;
+  }
+
+  /** Runs the settle stage soon (again, if it is running now). */
+  #kickSettle(): void {
+    if (this.#settling) {
+      this.#settleAgain = true;
+      return;
+    }
+    if (this.#settleTimer) return;
+    this.#settling = (async () => {
+      try {
+        while (await this.#settle()) {
+          /* keep going */
+        }
+        this.#settleFailures = 0;
+      } catch (err) {
+        this.#settleFailures += 1;
+        this.options.logger.warn(
+          { err, failures: this.#settleFailures },
+          'change relay could not settle relayed records; will retry',
+        );
+        this.#wake(true);
+        if (!this.#stopped) {
+          const backoff = Math.min(
+            this.options.maxBackoffMs ?? 5000,
+            100 * 2 ** this.#settleFailures,
+          );
+          this.#settleTimer = setTimeout(() => {
+            this.#settleTimer = undefined;
+            this.#kickSettle();
+          }, backoff);
+          this.#settleTimer.unref();
+        }
+      } finally {
+        this.#settling = undefined;
+      }
+      if (this.#settleAgain && !this.#stopped && !this.#settleTimer) {
+        this.#settleAgain = false;
+        this.#kickSettle();
+      }
+    })();
+  }
+
+  /**
+   * One run of the settle stage over this process's records: the audit entries of those ready (in
+   * one command, while they are being published), then the removal of those published from their
+   * outboxes. True if more are waiting. Throws on a failed write (the records stay, and are
+   * settled on the next run).
+   */
+  async #settle(): Promise<boolean> {
+    this.#settleAgain = false;
+    const ready = [...this.#owned.values()].filter((o) => o.doc !== undefined);
+    const toAudit = ready.filter((o) => !o.audited).slice(0, PASS_LIMIT);
+    const toRemove = ready.filter((o) => o.published).slice(0, PASS_LIMIT);
+    if (toAudit.length === 0 && toRemove.length === 0) return false;
+    const pending = (o: Owned): Pending => ({ kind: o.kind, doc: o.doc!, record: o.record });
+    if (toAudit.length > 0) {
+      await this.#writeAudits(toAudit.map(pending));
+      for (const o of toAudit) o.audited = true;
+      this.#wake(false);
+    }
+    if (toRemove.length > 0) {
+      await this.#remove(toRemove.map(pending));
+      for (const o of toRemove) if (this.#owned.delete(o.record.id)) this.#readyCount -= 1;
+    }
+    return toAudit.length >= PASS_LIMIT || toRemove.length >= PASS_LIMIT || this.#settleAgain;
   }
 
   /** Writes the audit entries of `batch` in one call (entries already written are kept). */
