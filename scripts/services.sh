@@ -12,6 +12,9 @@
 #      16379, ClickHouse 18123, Kafka 19092, FerretDB 27018. State, logs and pid files live in
 #      .rig/. The first run installs (apt, Maven Central, Go module proxy); later runs reuse.
 # Set VANE_RIG_MODE=native to skip Docker even when it is available.
+# VANE_RIG_MONGO_BACKEND=sqlite|postgresql (default sqlite) picks the native FerretDB's backend:
+# postgresql runs an own PostgreSQL cluster in .rig/postgres/ on 127.0.0.1:15432
+# (VANE_RIG_POSTGRES_PORT), installed with apt when missing; `stop mongo` and `down` stop it too.
 #
 # `up` then writes .rig/env with VANE_TEST_REDIS_URL, VANE_TEST_CLICKHOUSE_URL,
 # VANE_TEST_KAFKA_BROKERS and VANE_TEST_MONGO_URL: `source .rig/env` before the int tests.
@@ -137,6 +140,7 @@ native_up() {
   logs=$(native_logs "$svc")
   if tcp_open "$host" "$port"; then
     if check "$svc" "$addr" 20; then
+      [[ $svc != mongo ]] || mongo_native_check_reuse
       log "$name: already running at $addr, reusing it"
       INSTALL_S[$svc]=-
       START_S[$svc]=reused
@@ -152,6 +156,7 @@ native_up() {
   if [[ $svc == mongo && -n $PREBUILD_PID ]]; then
     wait "$PREBUILD_PID" || die "FerretDB: the background build failed (see its error above)"
     PREBUILD_PID=
+    "${svc}_native_install" # what the backend needs besides the build (apt, not in parallel)
     INSTALL_S[$svc]="$(elapsed_since "$PREBUILD_T0")s bg"
   else
     t=$(now_ms)
@@ -168,6 +173,11 @@ native_up() {
     die "$name started but is not healthy at $addr. Logs: $logs"
   fi
   START_S[$svc]="$(elapsed_since "$t")s"
+}
+
+# Backend details of a native server for the summaries (only FerretDB has any).
+native_describe() {
+  [[ $1 != mongo ]] || echo ", $(mongo_native_describe)"
 }
 
 # Client tools the integration tests drive: grpcurl (a real gRPC reflection client) and
@@ -218,7 +228,7 @@ start_prebuild() {
   tcp_open 127.0.0.1 "$FERRETDB_PORT" && return 0
   log "FerretDB: building in the background while the other servers install"
   PREBUILD_T0=$(now_ms)
-  mongo_native_install 9>&- &
+  ferretdb_build 9>&- &
   PREBUILD_PID=$!
   trap '[[ -z $PREBUILD_PID ]] || kill "$PREBUILD_PID" 2>/dev/null || true' EXIT
 }
@@ -255,7 +265,10 @@ cmd_up() {
         check "$svc" "${ADDRESS[$svc]}" "${TIMEOUT[$svc]}" ||
           die "${NAME[$svc]} (docker compose service '$svc') is not healthy at ${ADDRESS[$svc]}. Logs: docker compose -f docker-compose.yml logs $svc"
         ;;
-      native) native_up "$svc" ;;
+      native)
+        native_up "$svc"
+        DETAIL[$svc]+=$(native_describe "$svc")
+        ;;
     esac
     TOTAL_S[$svc]="$(elapsed_since "$t")s"
     log "${NAME[$svc]}: up at ${ADDRESS[$svc]} (${DETAIL[$svc]:-})"
@@ -305,6 +318,7 @@ cmd_status() {
       DETAIL[$svc]="not answering"
       all_up=1
     fi
+    [[ $mode != native ]] || DETAIL[$svc]+=$(native_describe "$svc")
     printf '%-11s %-5s %-9s %-28s %s\n' "${NAME[$svc]}" "$state" "$mode" "$addr" "$pid${DETAIL[$svc]}"
   done
   return "$all_up"
@@ -338,7 +352,7 @@ cmd_start() {
   MODE[$1]=native
   ADDRESS[$1]=$(address_of "$1" native)
   native_up "$1"
-  log "${NAME[$1]}: up at ${ADDRESS[$1]}"
+  log "${NAME[$1]}: up at ${ADDRESS[$1]} (${DETAIL[$1]:-}$(native_describe "$1"))"
 }
 
 cmd_env() {

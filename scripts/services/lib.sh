@@ -121,9 +121,10 @@ start_daemon() {
   die "could not start $1 (no pid written). Log: $logf"
 }
 
-# stop_daemon <name> <pidfile> <pattern>: stops a server we started (TERM, then KILL after 30s).
+# stop_daemon <name> <pidfile> <pattern> [signal]: stops a server we started (the signal,
+# TERM by default, then KILL after 30s).
 stop_daemon() {
-  local name=$1 pidf=$2 pattern=$3 pid _
+  local name=$1 pidf=$2 pattern=$3 signal=${4:-TERM} pid _
   if ! pid_alive "$pidf" "$pattern"; then
     rm -f "$pidf"
     log "$name: not running (no live pid file)"
@@ -131,7 +132,7 @@ stop_daemon() {
   fi
   pid=$(<"$pidf")
   log "$name: stopping pid $pid"
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"$signal" "$pid" 2>/dev/null || true
   for _ in {1..300}; do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Native MongoDB-compatible server for scripts/services.sh: FerretDB v1 with its SQLite backend,
-# built from the Go module proxy. Sourced; uses lib.sh.
+# Native MongoDB-compatible server for scripts/services.sh: FerretDB v1, built from the Go module
+# proxy, on its SQLite backend (default) or on PostgreSQL (VANE_RIG_MONGO_BACKEND=postgresql, a
+# cluster of our own in .rig/postgres/, see postgres.sh). Sourced; uses lib.sh.
 #
 # Why not plain `go install github.com/FerretDB/FerretDB/cmd/ferretdb`: that binary panics at
 # start-up ("Invalid build/version/version.txt file content"), because the module zip lacks the
@@ -15,6 +16,14 @@ FERRETDB_BIN=$FERRETDB_DIR/bin/ferretdb
 FERRETDB_PID=$FERRETDB_DIR/ferretdb.pid
 FERRETDB_LOG=$FERRETDB_DIR/ferretdb.log
 FERRETDB_PATTERN=$FERRETDB_BIN
+FERRETDB_BACKEND=${VANE_RIG_MONGO_BACKEND:-sqlite}
+case $FERRETDB_BACKEND in
+  sqlite | postgresql) ;;
+  *) die "VANE_RIG_MONGO_BACKEND='$FERRETDB_BACKEND' is not a FerretDB backend: use sqlite (the default) or postgresql" ;;
+esac
+
+# shellcheck source=postgres.sh
+source "$SERVICES_DIR/ferretdb/postgres.sh"
 
 mongo_native_address() { echo "mongodb://127.0.0.1:$FERRETDB_PORT/"; }
 
@@ -25,7 +34,14 @@ ferretdb_installed() {
   [[ $'\n'$out$'\n' == *$'\n'"version: $FERRETDB_VERSION"$'\n'* ]]
 }
 
+# Installs what the chosen backend needs besides the FerretDB build (apt, so never run it in
+# parallel with the other servers' installs).
 mongo_native_install() {
+  ferretdb_build
+  [[ $FERRETDB_BACKEND != postgresql ]] || postgres_install
+}
+
+ferretdb_build() {
   ferretdb_installed && return 0
   command -v go >/dev/null 2>&1 ||
     die "Go is not installed: it is needed once to build FerretDB $FERRETDB_VERSION (Go 1.24+)"
@@ -54,12 +70,62 @@ mongo_native_install() {
 }
 
 mongo_native_start() {
-  mkdir -p "$FERRETDB_DIR/data"
-  start_daemon "$FERRETDB_PID" "$FERRETDB_LOG" "$FERRETDB_BIN" \
-    --handler=sqlite --sqlite-url="file:$FERRETDB_DIR/data/" \
+  local backend_args
+  if [[ $FERRETDB_BACKEND == postgresql ]]; then
+    postgres_start
+    backend_args=(--handler=postgresql --postgresql-url="$(pg_url)")
+  else
+    mkdir -p "$FERRETDB_DIR/data"
+    backend_args=(--handler=sqlite --sqlite-url="file:$FERRETDB_DIR/data/")
+  fi
+  start_daemon "$FERRETDB_PID" "$FERRETDB_LOG" "$FERRETDB_BIN" "${backend_args[@]}" \
     --listen-addr="127.0.0.1:$FERRETDB_PORT" --debug-addr="127.0.0.1:$FERRETDB_DEBUG_PORT" \
     --state-dir="$FERRETDB_DIR" --telemetry=disable --log-level=info
   wait_tcp FerretDB 127.0.0.1 "$FERRETDB_PORT" 30 "$FERRETDB_PID" "$FERRETDB_PATTERN" "$FERRETDB_LOG"
 }
 
-mongo_native_stop() { stop_daemon FerretDB "$FERRETDB_PID" "$FERRETDB_PATTERN"; }
+# Stops FerretDB, then our PostgreSQL if it runs (whatever VANE_RIG_MONGO_BACKEND says now).
+mongo_native_stop() {
+  stop_daemon FerretDB "$FERRETDB_PID" "$FERRETDB_PATTERN"
+  if postgres_running; then
+    postgres_stop
+  elif [[ $FERRETDB_BACKEND == postgresql ]]; then
+    log "PostgreSQL: not running (no live pid file)"
+  fi
+}
+
+# The backend of the FerretDB that this rig started ("sqlite", "postgresql"), read from its
+# command line; empty when ours is not running.
+ferretdb_running_backend() {
+  pid_alive "$FERRETDB_PID" "$FERRETDB_PATTERN" || return 0
+  local arg
+  while IFS= read -r -d '' arg; do
+    [[ $arg == --handler=* ]] && echo "${arg#--handler=}" && return 0
+  done <"/proc/$(<"$FERRETDB_PID")/cmdline"
+}
+
+# One line for status and the up summary, e.g. "backend postgresql (PostgreSQL pid 123 on
+# 127.0.0.1:15432)".
+mongo_native_describe() {
+  local backend
+  backend=$(ferretdb_running_backend)
+  if [[ -z $backend ]]; then
+    echo "backend $FERRETDB_BACKEND (configured)"
+  elif [[ $backend == postgresql ]]; then
+    if postgres_running; then
+      echo "backend postgresql (PostgreSQL pid $(<"$PG_PID") on 127.0.0.1:$PG_PORT)"
+    else
+      echo "backend postgresql (our PostgreSQL is NOT running)"
+    fi
+  else
+    echo "backend $backend"
+  fi
+}
+
+# Refuses to reuse our running FerretDB when it runs another backend than the one asked for.
+mongo_native_check_reuse() {
+  local backend
+  backend=$(ferretdb_running_backend)
+  [[ -z $backend || $backend == "$FERRETDB_BACKEND" ]] ||
+    die "FerretDB on port $FERRETDB_PORT runs the $backend backend, but VANE_RIG_MONGO_BACKEND=$FERRETDB_BACKEND: run \`scripts/services.sh stop mongo\` first"
+}
