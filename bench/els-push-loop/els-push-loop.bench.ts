@@ -7,12 +7,15 @@
 // BENCH_PUSH_ROUNDS=200). Profile it with `node --cpu-prof` on the tsx loader.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { MemoryBroker, TOPICS, topicName } from '@vane/core';
 import { MemoryChangeFeed, MemoryEnvironmentSource, startEls } from '@vane/els';
 import type { ChangeFeed, ChangeRecord, FeedSubscription } from '@vane/els';
 import { FlagChanged } from '@vane/gen/node/vane/events/v1/changes';
+// Not exported by @vane/els's index; main.ts composes ELS with it, and so does this bench.
+import { RedisFlagCache } from '../../els/src/cache/redis-flag-cache.js';
 import { startBaselineServer } from '../els-shared/baseline-server.js';
 import { generateEnvironment } from '../els-shared/environment-data.js';
 import {
@@ -89,8 +92,17 @@ export async function run(): Promise<void> {
   for (const s of segments) source.putSegment(BENCH_ENV.id, s);
   const broker = new MemoryBroker();
   const feed = new TimedFeed(new MemoryChangeFeed(broker));
+  // With the rig's Redis (VANE_TEST_REDIS_URL set), ELS writes through to it as main.ts has it.
+  const redisUrl = process.env['VANE_TEST_REDIS_URL'];
+  const redis = redisUrl ? new Redis(redisUrl) : undefined;
+  const keyPrefix = `bench_els_push_loop_${randomUUID()}:`;
   const els = await startEls(
-    { source, feed, logger: pino({ level: 'warn' }) },
+    {
+      source,
+      feed,
+      logger: pino({ level: 'warn' }),
+      ...(redis ? { cache: new RedisFlagCache(redis, { keyPrefix }) } : {}),
+    },
     { port: 0, idleTimeoutMs: 30 * 60_000, maxConnections: 100_000 },
   );
   const sync = ClientFrame.encode({
@@ -157,12 +169,17 @@ export async function run(): Promise<void> {
     elsSockets.close();
     baseSockets.close();
     await els.stop();
+    if (redis) {
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }
     await baseline.stop();
   }
   const cell = (v: number[]): string =>
     `${fmt(percentile(v, 50), 2)} / ${fmt(percentile(v, 99), 2)}`;
   console.log(
-    `\nApply + push loop for ${fmt(SOCKETS)} server sockets in one process, ${ROUNDS} changes after ${WARMUP} warm-up (frame ${frameBytes} bytes), p50 / p99 ms:`,
+    `\nApply + push loop for ${fmt(SOCKETS)} server sockets in one process, ${ROUNDS} changes after ${WARMUP} warm-up (frame ${frameBytes} bytes, Redis write-through ${redis ? 'on' : 'off'}), p50 / p99 ms:`,
   );
   printTable(
     ['system', 'handler (apply + push) / broadcast loop', 'until every socket received'],
