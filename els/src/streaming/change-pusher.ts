@@ -24,26 +24,34 @@ export function startChangePusher(
     const servers = connections.of<Connection>('vane', change.envId, 'server');
     if (servers.length > 0) {
       const stop = metrics.pushSeconds.startTimer({ kind: 'server' });
-      const bytes = ServerFrame.encode(
+      const encoded = ServerFrame.encode(
         definitionsFrame(0, 'patch', change.version, change),
       ).finish();
+      // A Buffer over the same bytes, made once: `ws` would wrap a plain Uint8Array per send.
+      const bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+      // Counted once per push (`inc` hashes its labels on every call), as before one per synced
+      // connection, sent or not.
+      let pushed = 0;
       for (const conn of servers) {
         if (!conn.synced) continue;
         conn.sendBytes(bytes);
-        metrics.pushes.inc({ kind: 'server' });
+        pushed += 1;
       }
+      if (pushed > 0) metrics.pushes.inc({ kind: 'server' }, pushed);
       stop();
     }
     const clients = connections.of<Connection>('vane', change.envId, 'client');
     if (clients.length > 0) {
       const stop = metrics.pushSeconds.startTimer({ kind: 'client' });
+      let pushed = 0;
       for (const conn of clients) {
         try {
-          if (pushToClient(conn, change, snapshots)) metrics.pushes.inc({ kind: 'client' });
+          if (pushToClient(conn, change, snapshots)) pushed += 1;
         } catch (error) {
           log.error({ err: error, envId: change.envId }, 'client push failed');
         }
       }
+      if (pushed > 0) metrics.pushes.inc({ kind: 'client' }, pushed);
       stop();
     }
   });

@@ -14,9 +14,15 @@ export interface ConnectionCaps {
 /** Why a connection may not be added: the instance or its environment is full. */
 export type Refusal = 'full' | 'env_full';
 
+// One environment's connections, by protocol and kind: a push finds its audience without
+// scanning the others (every protocol's pusher runs for every change, mostly with no audience).
+type EnvConnections = Map<`${Protocol}:${SecretKind}`, Set<SdkConnection>>;
+
 /** Connections grouped by environment; the only place that tracks who is connected. */
 export class ConnectionRegistry {
-  readonly #byEnv = new Map<string, Set<SdkConnection>>();
+  readonly #byEnv = new Map<string, EnvConnections>();
+  /** Open connections per environment (for the per-environment cap). */
+  readonly #envSize = new Map<string, number>();
   readonly #all = new Set<SdkConnection>();
   #lastId = 0;
 
@@ -38,7 +44,7 @@ export class ConnectionRegistry {
   refusal(envId?: string): Refusal | undefined {
     if (this.#all.size >= this.caps.maxConnections) return 'full';
     const perEnv = this.caps.maxConnectionsPerEnv;
-    if (envId !== undefined && perEnv > 0 && (this.#byEnv.get(envId)?.size ?? 0) >= perEnv) {
+    if (envId !== undefined && perEnv > 0 && (this.#envSize.get(envId) ?? 0) >= perEnv) {
       return 'env_full';
     }
     return undefined;
@@ -48,32 +54,51 @@ export class ConnectionRegistry {
   tryAdd(conn: SdkConnection): Refusal | undefined {
     const refused = this.refusal(conn.envId);
     if (refused !== undefined) return refused;
+    if (this.#all.has(conn)) return undefined;
     let env = this.#byEnv.get(conn.envId);
     if (env === undefined) {
-      env = new Set();
+      env = new Map();
       this.#byEnv.set(conn.envId, env);
     }
-    env.add(conn);
+    const group = `${conn.protocol}:${conn.kind}` as const;
+    let set = env.get(group);
+    if (set === undefined) {
+      set = new Set();
+      env.set(group, set);
+    }
+    set.add(conn);
     this.#all.add(conn);
+    this.#envSize.set(conn.envId, (this.#envSize.get(conn.envId) ?? 0) + 1);
     return undefined;
   }
 
   /** Removes a connection (idempotent). */
   remove(conn: SdkConnection): void {
-    this.#all.delete(conn);
+    if (!this.#all.delete(conn)) return;
+    const size = (this.#envSize.get(conn.envId) ?? 1) - 1;
+    if (size > 0) this.#envSize.set(conn.envId, size);
+    else this.#envSize.delete(conn.envId);
     const env = this.#byEnv.get(conn.envId);
     if (env === undefined) return;
-    env.delete(conn);
+    const group = `${conn.protocol}:${conn.kind}` as const;
+    const set = env.get(group);
+    if (set === undefined) return;
+    set.delete(conn);
+    if (set.size === 0) env.delete(group);
     if (env.size === 0) this.#byEnv.delete(conn.envId);
   }
 
-  /** The environment's connections of one protocol and kind (a copy). */
+  /**
+   * The environment's connections of one protocol and kind, or of both kinds (a copy; in the
+   * order they were added, server connections first when both kinds are asked for).
+   */
   of<C extends SdkConnection>(protocol: Protocol, envId: string, kind?: SecretKind): C[] {
+    const env = this.#byEnv.get(envId);
+    if (env === undefined) return [];
+    if (kind !== undefined) return [...((env.get(`${protocol}:${kind}`) ?? []) as Set<C>)];
     const found: C[] = [];
-    for (const conn of this.#byEnv.get(envId) ?? []) {
-      if (conn.protocol === protocol && (kind === undefined || conn.kind === kind)) {
-        found.push(conn as C);
-      }
+    for (const k of ['server', 'client'] as const) {
+      for (const conn of env.get(`${protocol}:${k}`) ?? []) found.push(conn as C);
     }
     return found;
   }

@@ -2,14 +2,26 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConnectionRegistry } from './connection-registry.js';
 
+/** Frames and bytes sent to one kind of connection since the last scrape. */
+export interface SentTally {
+  frames: number;
+  bytes: number;
+}
+
 /** The metrics ELS records. */
 export interface ElsMetrics {
   readonly registry: Registry;
+  /**
+   * What the send path counts per frame, as plain numbers: a prom-client `inc` hashes its labels
+   * on every call (a bound child too), which a push to thousands of sockets paid per socket. The
+   * tallies are added to `framesOut` and `bytesOut` whenever those are read (scrapes).
+   */
+  readonly sent: Readonly<Record<'server' | 'client', SentTally>>;
   /** Inbound frames by frame kind (`malformed`, `too_large`, `unsupported` for rejects). */
   readonly framesIn: Counter<'kind'>;
-  /** Frames sent to SDKs by connection kind (answers, pushes, errors). */
+  /** Frames sent to SDKs by connection kind (answers, pushes, errors); see `sent`. */
   readonly framesOut: Counter<'kind'>;
-  /** Bytes of the frames sent, by connection kind. */
+  /** Bytes of the frames sent, by connection kind; see `sent`. */
   readonly bytesOut: Counter<'kind'>;
   /** Outbound pushes by connection kind. */
   readonly pushes: Counter<'kind'>;
@@ -50,8 +62,10 @@ export function createElsMetrics(
       this.set({ kind: 'client' }, counts.client);
     },
   });
+  const sent = { server: { frames: 0, bytes: 0 }, client: { frames: 0, bytes: 0 } };
   return {
     registry,
+    sent,
     framesIn: new Counter({
       name: 'vane_els_frames_in_total',
       help: 'Inbound SDK frames by kind',
@@ -63,12 +77,24 @@ export function createElsMetrics(
       help: 'Frames sent to SDKs by connection kind',
       labelNames: ['kind'],
       registers: [registry],
+      collect() {
+        for (const kind of ['server', 'client'] as const) {
+          if (sent[kind].frames > 0) this.inc({ kind }, sent[kind].frames);
+          sent[kind].frames = 0;
+        }
+      },
     }),
     bytesOut: new Counter({
       name: 'vane_els_bytes_out_total',
       help: 'Bytes of the frames sent to SDKs, by connection kind',
       labelNames: ['kind'],
       registers: [registry],
+      collect() {
+        for (const kind of ['server', 'client'] as const) {
+          if (sent[kind].bytes > 0) this.inc({ kind }, sent[kind].bytes);
+          sent[kind].bytes = 0;
+        }
+      },
     }),
     pushes: new Counter({
       name: 'vane_els_pushes_total',

@@ -96,17 +96,6 @@ export async function startStreamServer(
     handleProtocols: (protocols) => (protocols.has(SYNC_PROTOCOL) ? SYNC_PROTOCOL : false),
   });
   let stopping = false;
-  // Label children bound once: a broadcast counts every frame, so no label lookup per frame.
-  const sent = {
-    server: {
-      frames: deps.metrics.framesOut.labels({ kind: 'server' }),
-      bytes: deps.metrics.bytesOut.labels({ kind: 'server' }),
-    },
-    client: {
-      frames: deps.metrics.framesOut.labels({ kind: 'client' }),
-      bytes: deps.metrics.bytesOut.labels({ kind: 'client' }),
-    },
-  };
 
   const reject = (ws: WebSocket, code: CloseCode, reason: string): void => {
     deps.metrics.rejected.inc({ code: String(code) });
@@ -146,15 +135,16 @@ export async function startStreamServer(
     if (grant.kind !== kind)
       return reject(ws, CloseCode.CLOSE_CODE_FORBIDDEN, `secret is not for kind=${kind}`);
     if (ws.readyState !== ws.OPEN) return;
-    const out = sent[grant.kind];
+    // A broadcast counts every frame: plain additions, read into the counters when scraped.
+    const out = deps.metrics.sent[grant.kind];
     const conn = new Connection(
       ws,
       { id: deps.connections.nextId(), envId: grant.envId, kind: grant.kind, secret },
       {
         ...deps.settings,
         onSent: (bytes) => {
-          out.frames.inc();
-          out.bytes.inc(bytes);
+          out.frames += 1;
+          out.bytes += bytes;
         },
       },
     );

@@ -31,8 +31,9 @@ export abstract class WsConnection extends SdkConnection {
     return this.ws.bufferedAmount;
   }
 
+  // `ws` sends strings as text and bytes as binary by itself; no options object per send.
   protected write(data: string | Uint8Array): void {
-    this.ws.send(data, { binary: typeof data !== 'string' });
+    this.ws.send(data);
   }
 
   /** Closes the socket with a close code; destroys it after `CLOSE_GRACE_MS` if still open. */

@@ -303,8 +303,11 @@ export class EnvironmentSnapshot {
     const changed = new Set(flagKeys);
     const segs = new Set(segmentIds);
     const ids = new Set(flagIds);
-    for (const f of this.#flags.values()) {
-      if (ids.has(f.id) || segmentIdsOf(f).some((s) => segs.has(s))) changed.add(f.key);
+    // A flag change names no segment: no need to parse every flag's segment conditions.
+    if (segs.size > 0 || ids.size > 0) {
+      for (const f of this.#flags.values()) {
+        if (ids.has(f.id) || segmentIdsOf(f).some((s) => segs.has(s))) changed.add(f.key);
+      }
     }
     let grew = true;
     while (grew) {

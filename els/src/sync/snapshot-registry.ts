@@ -206,7 +206,6 @@ export class SnapshotRegistry {
             change.affectedFlagIds,
           );
     if (applied === undefined) return false;
-    this.loader.write(applied);
     for (const listener of this.#listeners) {
       try {
         listener(applied);
@@ -214,6 +213,9 @@ export class SnapshotRegistry {
         this.logger.error({ err: error, envId: change.envId }, 'change listener failed');
       }
     }
+    // After the pushes: the write-through completes in the background either way, and issuing
+    // it (entries, JSON, the Redis command) no longer delays the first socket's frame.
+    this.loader.write(applied);
     return true;
   }
 }
