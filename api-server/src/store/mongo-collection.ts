@@ -36,11 +36,18 @@ const writes = new KeyedMutex();
 
 /**
  * Whether an error is a unique-index violation: code 11000 from MongoDB and from FerretDB inserts;
- * FerretDB 1.24 reports one in an update as InternalError (code 1) with SQLite's message.
+ * FerretDB 1.24 reports one in an update as InternalError (code 1) with its backend's message
+ * (SQLite: `UNIQUE constraint failed`; PostgreSQL: SQLSTATE 23505).
  */
 export function isDuplicateKey(err: unknown): err is MongoServerError {
   if (!(err instanceof MongoServerError)) return false;
-  return err.code === 11000 || err.code === 11001 || /UNIQUE constraint failed/.test(err.message);
+  return (
+    err.code === 11000 ||
+    err.code === 11001 ||
+    /UNIQUE constraint failed|SQLSTATE 23505|duplicate key value violates unique constraint/.test(
+      err.message,
+    )
+  );
 }
 
 /**

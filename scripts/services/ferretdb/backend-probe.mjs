@@ -6,6 +6,7 @@
 //   database: created, filled and dropped again (default ferret_backend_probe)
 //   ops: operations per measurement, sequential and with 8 in flight (default 300)
 // Prints one JSON line per measurement and per check, then a summary table.
+/* global console */
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
