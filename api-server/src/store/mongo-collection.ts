@@ -31,6 +31,19 @@ const MANAGED = new Set(['_id', 'outbox']);
 /** Serialization options of every write: `undefined` fields are left out, as in JSON. */
 const WRITE = { ignoreUndefined: true } as const;
 
+/**
+ * Most update statements sent in one command. FerretDB 1.24 keeps each statement's query open
+ * until the whole command ends, and its SQLite pool has 100 connections per database: a command of
+ * 101 statements waits forever for a connection, and every later command on that database with it.
+ */
+const MAX_UPDATES_PER_COMMAND = 50;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Per-document write serialization (see keyed-mutex.ts), shared by every store in the process. */
 const writes = new KeyedMutex();
 
@@ -244,11 +257,15 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
         const update: Document = { $pull: { outbox: record } };
         return { updateOne: { filter: { _id: id }, update } };
       };
-      const pulled = await this.mongo.bulkWrite(
-        changes.map(({ id, record }) => pull(id, asStored(record))),
-        { ordered: false, ...WRITE },
-      );
-      if (pulled.modifiedCount === changes.length) return;
+      let modified = 0;
+      for (const chunk of chunks(changes, MAX_UPDATES_PER_COMMAND)) {
+        const pulled = await this.mongo.bulkWrite(
+          chunk.map(({ id, record }) => pull(id, asStored(record))),
+          { ordered: false, ...WRITE },
+        );
+        modified += pulled.modifiedCount;
+      }
+      if (modified === changes.length) return;
       const ids = [...new Set(changes.map(({ id }) => id))];
       const wanted = new Set(changes.map(({ record }) => record.id));
       const stored = await this.mongo
@@ -259,7 +276,9 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
           .filter((r) => wanted.has(r.id))
           .map((r) => pull(doc._id, r)),
       );
-      if (left.length > 0) await this.mongo.bulkWrite(left, { ordered: false });
+      for (const chunk of chunks(left, MAX_UPDATES_PER_COMMAND)) {
+        await this.mongo.bulkWrite(chunk, { ordered: false });
+      }
     });
   }
 
