@@ -83,6 +83,8 @@ export class ChangeRelay implements ChangeSink {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
+  /** When the last full sweep began (ms). */
+  #lastSweep = 0;
   #failures = 0;
   #stopped = true;
   /** Records of this process not yet relayed, in reservation order. */
@@ -187,7 +189,12 @@ export class ChangeRelay implements ChangeSink {
       this.#again = true;
       return;
     }
-    if (this.#failures === 0) this.#schedule(0, false);
+    if (this.#failures === 0) this.#schedule(0, this.#sweepDue());
+  }
+
+  /** Whether a full sweep is due: one interval since the last began (writes never defer it). */
+  #sweepDue(): boolean {
+    return Date.now() - this.#lastSweep >= (this.options.intervalMs ?? 1000);
   }
 
   /** Runs passes until nothing is pending or a write or publish fails (tests and shutdown). */
@@ -209,6 +216,7 @@ export class ChangeRelay implements ChangeSink {
   #schedule(delay: number, full: boolean): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
+      if (full) this.#lastSweep = Date.now();
       this.#running = this.#pass(full)
         .then((more) => {
           this.#failures = 0;
@@ -231,7 +239,7 @@ export class ChangeRelay implements ChangeSink {
           this.#again = false;
           const backoff = Math.min(this.options.maxBackoffMs ?? 5000, 100 * 2 ** this.#failures);
           if (this.#failures > 0) this.#schedule(backoff, true);
-          else if (again) this.#schedule(0, full && more);
+          else if (again) this.#schedule(0, (full && more) || this.#sweepDue());
           else this.#schedule(this.options.intervalMs ?? 1000, true);
         });
     }, delay);
