@@ -34,12 +34,12 @@ describe('ChangeRelay sweep', () => {
     const relay = new ChangeRelay({
       kinds: [
         {
-          collection: things as never,
+          collection: things,
           resourceType: ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
           place: (state) => ({
             projectId: 'p1',
-            envId: String(state.envId),
-            key: String(state.key),
+            envId: typeof state.envId === 'string' ? state.envId : '',
+            key: typeof state.key === 'string' ? state.key : '',
           }),
           event: async (r) => ({ topic: 'changes', key: r.id, value: Buffer.from(r.id) }),
         },
