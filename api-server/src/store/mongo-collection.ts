@@ -32,11 +32,13 @@ const MANAGED = new Set(['_id', 'outbox']);
 const WRITE = { ignoreUndefined: true } as const;
 
 /**
- * Most update statements sent in one command. FerretDB 1.24 keeps each statement's query open
- * until the whole command ends, and its SQLite pool has 100 connections per database: a command of
- * 101 statements waits forever for a connection, and every later command on that database with it.
+ * Most update statements sent in one command: MongoDB takes many. FerretDB 1.24 keeps each
+ * statement's query (and its pooled backend connection) open until the whole command ends; its
+ * pool has 100 connections per SQLite database and 4 or so for PostgreSQL, so commands whose
+ * statements add up to more wait forever, and every later command with them (a bulk of 500 hung
+ * the rig's FerretDB for good). On FerretDB every command therefore carries one statement.
  */
-const MAX_UPDATES_PER_COMMAND = 50;
+const MAX_UPDATES_PER_COMMAND = 500;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -257,8 +259,9 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
         const update: Document = { $pull: { outbox: record } };
         return { updateOne: { filter: { _id: id }, update } };
       };
+      const size = (await this.isFerretDb()) ? 1 : MAX_UPDATES_PER_COMMAND;
       let modified = 0;
-      for (const chunk of chunks(changes, MAX_UPDATES_PER_COMMAND)) {
+      for (const chunk of chunks(changes, size)) {
         const pulled = await this.mongo.bulkWrite(
           chunk.map(({ id, record }) => pull(id, asStored(record))),
           { ordered: false, ...WRITE },
@@ -276,7 +279,7 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
           .filter((r) => wanted.has(r.id))
           .map((r) => pull(doc._id, r)),
       );
-      for (const chunk of chunks(left, MAX_UPDATES_PER_COMMAND)) {
+      for (const chunk of chunks(left, size)) {
         await this.mongo.bulkWrite(chunk, { ordered: false });
       }
     });
