@@ -242,4 +242,77 @@ describe('two api-server instances on one database', () => {
     });
     expect(updated).toMatchObject({ id: created!.id, name: 'Renamed', revision: 3 });
   });
+  it('let exactly one of two writes pinned to the same revision win, whichever instance', async () => {
+    const key = 'contested';
+    await a.flags.createFeatureFlag({ envId, flag: booleanFlag(key), comment: '' });
+    let revision = 1;
+    for (let round = 0; round < 20; round += 1) {
+      const rename = (clients: AdminClients, name: string) =>
+        clients.flags.updateFeatureFlag({
+          envId,
+          key,
+          flag: { ...booleanFlag(key), name },
+          updateMask: ['name'],
+          expectedRevision: revision,
+          comment: '',
+        });
+      const outcomes = await Promise.allSettled([rename(a, `a-${round}`), rename(b, `b-${round}`)]);
+      const won = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.flag!] : []));
+      const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+      expect(won).toHaveLength(1);
+      expect(lost.map((err) => (err as { code?: number }).code)).toEqual([status.ABORTED]);
+      expect(won[0]!.revision).toBe(revision + 1);
+      revision = won[0]!.revision;
+      // Both instances read what won, not what lost.
+      for (const clients of [a, b]) {
+        const { flag } = await clients.flags.getFeatureFlag({ envId, key });
+        expect(flag).toMatchObject({ name: won[0]!.name, revision });
+      }
+    }
+  });
+
+  it('keep every unpinned write of one flag from both instances, each its own revision', async () => {
+    const key = 'hot';
+    await a.flags.createFeatureFlag({ envId, flag: booleanFlag(key), comment: '' });
+    const writes = 2 * 2 * 8;
+    const revisions = await Promise.all(
+      [a, b].flatMap((clients, instance) =>
+        Array.from({ length: 2 }, async (_, caller) => {
+          const seen: number[] = [];
+          for (let n = 0; n < 8; n += 1) {
+            const { flag } = await clients.flags.updateFeatureFlag({
+              envId,
+              key,
+              flag: { ...booleanFlag(key), name: `${instance}-${caller}-${n}` },
+              updateMask: ['name'],
+              expectedRevision: 0,
+              comment: '',
+            });
+            seen.push(flag!.revision);
+          }
+          return seen;
+        }),
+      ),
+    );
+    // Every call changed the name, so each committed a revision of its own: none overwrote another.
+    expect(new Set(revisions.flat()).size).toBe(writes);
+    const { flag } = await b.flags.getFeatureFlag({ envId, key });
+    expect(flag!.revision).toBe(1 + writes);
+    const auditCount = async (): Promise<number> => {
+      const { entries } = await b.audit.listAuditLogEntries({
+        page: { pageSize: 100, pageToken: '' },
+        projectId: '',
+        envId,
+        resourceType: ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
+        resourceId: flag!.id,
+        actorId: '',
+        actions: [],
+        timeRange: undefined,
+        query: '',
+      });
+      return entries.length;
+    };
+    // One audit entry per revision (the create and each update), once both relays are done.
+    await expect.poll(auditCount, { timeout: 15_000 }).toBe(1 + writes);
+  });
 });

@@ -1,8 +1,7 @@
 // Relays change records out of document outboxes: each becomes an audit entry (which also serves
 // the resource's revisions) and, for flags and segments, a Kafka message; then it leaves the
-// outbox. A pass writes its audit entries in one command, publishes at the same time, and removes
-// the records in one command per collection. Runs after every write and on a timer, so records
-// left by a crash or a Kafka outage are relayed later, in order.
+// outbox. This process's records are published as soon as they are committed; a sweep on a timer,
+// apart from them, relays the records left by a crash, a Kafka outage or another instance.
 import type { Logger } from 'pino';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { ChangePublisher, OutgoingMessage } from '../bus/change-publisher.js';
@@ -75,17 +74,22 @@ function stateOf(record: ChangeRecord): Record<string, Json> {
  * sends the records to Kafka as soon as they are ready, and the settle stage then writes their
  * audit entries and removes them from the outboxes (store writes that the next publish does not
  * wait for). Records with a version wait for every lower version of their environment reserved
- * here, so they are published in version order. A periodic sweep scans every outbox for the rest: records left by
- * a crash, by another instance, or by this one beyond what it keeps in memory.
+ * here, so they are published in version order. A periodic sweep, a loop of its own, scans every
+ * outbox for the rest: records left by a crash, by another instance, or by this one beyond what it
+ * keeps in memory. Its scans decode whole collections on FerretDB and queue behind the callers'
+ * writes, so the publishes of this process's records never wait for them.
  */
 export class ChangeRelay implements ChangeSink {
   readonly #kinds = new Map<string, RelayedKind>();
+  /** The publish stage of this process's records: timer, running pass, asked again, failures. */
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
-  /** When the last full sweep began (ms). */
-  #lastSweep = 0;
   #failures = 0;
+  /** The sweep loop: timer, running sweep, failed sweeps in a row. */
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<void> | undefined;
+  #sweepFailures = 0;
   #stopped = true;
   /** Records of this process not yet relayed, in reservation order. */
   readonly #owned = new Map<string, Owned>();
@@ -108,15 +112,18 @@ export class ChangeRelay implements ChangeSink {
   /** Starts the sweep timer and relays whatever is pending. */
   start(): void {
     this.#stopped = false;
-    this.#schedule(0, true);
+    this.#scheduleSweep(0);
+    this.notify();
   }
 
   /** Stops sweeping after the current pass; pending records stay for the next start. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
     await this.#running;
+    await this.#sweeping;
     await this.#settling;
     this.#wake(true);
   }
@@ -189,18 +196,17 @@ export class ChangeRelay implements ChangeSink {
       this.#again = true;
       return;
     }
-    if (this.#failures === 0) this.#schedule(0, this.#sweepDue());
-  }
-
-  /** Whether a full sweep is due: one interval since the last began (writes never defer it). */
-  #sweepDue(): boolean {
-    return Date.now() - this.#lastSweep >= (this.options.intervalMs ?? 1000);
+    if (this.#failures === 0) this.#schedule(0);
   }
 
   /** Runs passes until nothing is pending or a write or publish fails (tests and shutdown). */
   async drain(): Promise<void> {
     await this.#running;
-    while (await this.#pass(true)) {
+    await this.#sweeping;
+    while (await this.#pass()) {
+      /* keep going */
+    }
+    while (await this.#sweep()) {
       /* keep going */
     }
     await this.#settling;
@@ -209,15 +215,16 @@ export class ChangeRelay implements ChangeSink {
     }
   }
 
-  /**
-   * Runs a pass after `delay`. A `full` pass also scans every collection (records left by a crash,
-   * by another instance, or by a failed publish); others relay only this process's records.
-   */
-  #schedule(delay: number, full: boolean): void {
+  #backoff(failures: number): number {
+    return Math.min(this.options.maxBackoffMs ?? 5000, 100 * 2 ** failures);
+  }
+
+  /** Runs a pass of the publish stage after `delay`, and more while there is more to do. */
+  #schedule(delay: number): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      if (full) this.#lastSweep = Date.now();
-      this.#running = this.#pass(full)
+      this.#timer = undefined;
+      this.#running = this.#pass()
         .then((more) => {
           this.#failures = 0;
           return more;
@@ -237,13 +244,42 @@ export class ChangeRelay implements ChangeSink {
           if (this.#stopped) return;
           const again = more || this.#again;
           this.#again = false;
-          const backoff = Math.min(this.options.maxBackoffMs ?? 5000, 100 * 2 ** this.#failures);
-          if (this.#failures > 0) this.#schedule(backoff, true);
-          else if (again) this.#schedule(0, (full && more) || this.#sweepDue());
-          else this.#schedule(this.options.intervalMs ?? 1000, true);
+          if (this.#failures > 0) this.#schedule(this.#backoff(this.#failures));
+          else if (again) this.#schedule(0);
         });
     }, delay);
     this.#timer.unref();
+  }
+
+  /** Runs a sweep after `delay`, then one per interval (sooner while more is left, later after
+   * failures), however often this process writes. */
+  #scheduleSweep(delay: number): void {
+    if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
+    this.#sweepTimer = setTimeout(() => {
+      this.#sweepTimer = undefined;
+      this.#sweeping = this.#sweep()
+        .then((more) => {
+          this.#sweepFailures = 0;
+          return more;
+        })
+        .catch((err: unknown) => {
+          this.#sweepFailures += 1;
+          this.publishFailures += 1;
+          this.options.logger.warn(
+            { err, failures: this.#sweepFailures },
+            'change relay sweep failed; will retry',
+          );
+          return false;
+        })
+        .then((more) => {
+          this.#sweeping = undefined;
+          if (this.#stopped) return;
+          const interval = this.options.intervalMs ?? 1000;
+          if (this.#sweepFailures > 0) this.#scheduleSweep(this.#backoff(this.#sweepFailures));
+          else this.#scheduleSweep(more ? 0 : interval);
+        });
+    }, delay);
+    this.#sweepTimer.unref();
   }
 
   /** Resolves the waiters whose records are audited or gone (all of them after a failure). */
@@ -290,34 +326,39 @@ export class ChangeRelay implements ChangeSink {
   }
 
   /**
-   * One pass of the publish stage; true if there may be more to do. Throws if publishing failed.
-   * This process's records are published and left to the settle stage; records a `full` pass
-   * finds in the outboxes (not this process's) are published and settled here.
+   * One pass of the publish stage over this process's ready records, left to the settle stage
+   * once published; true if there may be more to do. Throws if publishing failed.
    */
-  async #pass(full: boolean): Promise<boolean> {
+  async #pass(): Promise<boolean> {
     const mine = this.#takeReady();
-    let more = mine.length >= PASS_LIMIT;
+    if (mine.length === 0) return false;
+    await this.#publish(mine.map((o) => ({ kind: o.kind, doc: o.doc!, record: o.record })));
+    for (const owned of mine) owned.published = true;
+    this.#kickSettle();
+    return mine.length >= PASS_LIMIT;
+  }
+
+  /**
+   * One sweep: scans every outbox for records that are not this process's (another instance's,
+   * a crashed process's, or this one's beyond what it keeps in memory), publishes, audits and
+   * removes them; true if there may be more. Throws if a read, publish or write failed.
+   */
+  async #sweep(): Promise<boolean> {
+    let more = false;
     const swept: Pending[] = [];
-    if (full) {
-      for (const kind of this.#kinds.values()) {
-        const docs = await kind.collection.withPendingChanges(PASS_LIMIT);
-        if (docs.length >= PASS_LIMIT) more = true;
-        for (const doc of docs) {
-          for (const record of doc.outbox) {
-            if (!this.#owned.has(record.id)) swept.push({ kind, doc, record });
-          }
+    for (const kind of this.#kinds.values()) {
+      const docs = await kind.collection.withPendingChanges(PASS_LIMIT);
+      if (docs.length >= PASS_LIMIT) more = true;
+      for (const doc of docs) {
+        for (const record of doc.outbox) {
+          if (!this.#owned.has(record.id)) swept.push({ kind, doc, record });
         }
       }
     }
-    const batch = [...mine.map((o) => ({ kind: o.kind, doc: o.doc!, record: o.record })), ...swept];
-    if (batch.length === 0) return more;
-    await this.#publish(batch);
-    for (const owned of mine) owned.published = true;
-    if (mine.length > 0) this.#kickSettle();
-    if (swept.length > 0) {
-      await this.#writeAudits(swept);
-      await this.#remove(swept);
-    }
+    if (swept.length === 0) return more;
+    await this.#publish(swept);
+    await this.#writeAudits(swept);
+    await this.#remove(swept);
     return more;
   }
 

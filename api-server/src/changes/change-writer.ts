@@ -5,7 +5,7 @@
 // makes a commit fail and retry.
 import { randomUUID } from 'node:crypto';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
-import { RevisionConflict } from '../errors/domain-errors.js';
+import { RevisionConflict, Unavailable } from '../errors/domain-errors.js';
 import { checkComment } from '../shared/validation.js';
 import { DuplicateKeyError } from '../store/document-store.js';
 import { KeyedMutex } from '../store/keyed-mutex.js';
@@ -52,8 +52,19 @@ export interface ResourceRef {
   readonly versionCounter?: string;
 }
 
-/** Most attempts of a read-modify-write when the caller did not pin a revision. */
-const MAX_ATTEMPTS = 8;
+/**
+ * How long a write that did not pin a revision keeps retrying after other instances' commits
+ * (ms). The contract promises last-writer-wins for `expected_revision` 0, never ABORTED; past this
+ * the call fails with UNAVAILABLE (retry later), which takes a flag written without pause by
+ * several instances at once.
+ */
+const RETRY_WINDOW_MS = 10_000;
+
+/** Randomized pause before retry `attempt` (≥ 2) of a write, so contending instances interleave. */
+function retryPause(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(100, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /** The JSON form of a document as the audit log shows it (no bookkeeping fields). */
 export function auditForm(doc: StoredDocument | undefined): Json {
@@ -151,6 +162,7 @@ export class ChangeWriter {
         const latest = this.#latest.get(turn) as T | undefined;
         let known = typeof target === 'string' ? latest : target;
         if (latest && known && latest.revision > known.revision) known = latest;
+        const started = this.clock();
         for (let attempt = 1; ; attempt += 1) {
           // A document the caller knew may be stale: what it decides alone (a wrong revision, an
           // error, nothing to change) is checked against the stored document before it is answered.
@@ -192,11 +204,17 @@ export class ChangeWriter {
           }
           this.sink.abandoned?.(record);
           if (outcome === 'not-found') throw notFound();
-          if (expectedRevision !== 0 || attempt >= MAX_ATTEMPTS) {
+          if (expectedRevision !== 0) {
             const fresh = await collection.get(id);
             if (!fresh) throw notFound();
             throw new RevisionConflict(ref.type, ref.display, fresh.revision);
           }
+          if (this.clock() - started > RETRY_WINDOW_MS) {
+            throw new Unavailable(
+              `${ref.display} is being changed by other instances without pause; retry shortly`,
+            );
+          }
+          await retryPause(attempt);
         }
       });
     } finally {
