@@ -219,34 +219,41 @@ export class ChangeRelay implements ChangeSink {
     return Math.min(this.options.maxBackoffMs ?? 5000, 100 * 2 ** failures);
   }
 
+  /** Runs one step of a loop; a failure is counted, logged and reported as `failures + 1`. */
+  async #step(
+    run: () => Promise<boolean>,
+    what: string,
+    failures: number,
+  ): Promise<{ more: boolean; failures: number }> {
+    try {
+      return { more: await run(), failures: 0 };
+    } catch (err) {
+      this.publishFailures += 1;
+      this.options.logger.warn(
+        { err, failures: failures + 1 },
+        `change relay ${what} failed; will retry`,
+      );
+      return { more: false, failures: failures + 1 };
+    }
+  }
+
   /** Runs a pass of the publish stage after `delay`, and more while there is more to do. */
   #schedule(delay: number): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#running = this.#pass()
-        .then((more) => {
-          this.#failures = 0;
-          return more;
-        })
-        .catch((err: unknown) => {
-          this.#failures += 1;
-          this.publishFailures += 1;
-          this.options.logger.warn(
-            { err, failures: this.#failures },
-            'change relay pass failed; will retry',
-          );
-          return false;
-        })
-        .then((more) => {
+      this.#running = this.#step(() => this.#pass(), 'pass', this.#failures).then(
+        ({ more, failures }) => {
+          this.#failures = failures;
           this.#running = undefined;
-          this.#wake(this.#failures > 0);
+          this.#wake(failures > 0);
           if (this.#stopped) return;
           const again = more || this.#again;
           this.#again = false;
-          if (this.#failures > 0) this.#schedule(this.#backoff(this.#failures));
+          if (failures > 0) this.#schedule(this.#backoff(failures));
           else if (again) this.#schedule(0);
-        });
+        },
+      );
     }, delay);
     this.#timer.unref();
   }
@@ -257,27 +264,15 @@ export class ChangeRelay implements ChangeSink {
     if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
     this.#sweepTimer = setTimeout(() => {
       this.#sweepTimer = undefined;
-      this.#sweeping = this.#sweep()
-        .then((more) => {
-          this.#sweepFailures = 0;
-          return more;
-        })
-        .catch((err: unknown) => {
-          this.#sweepFailures += 1;
-          this.publishFailures += 1;
-          this.options.logger.warn(
-            { err, failures: this.#sweepFailures },
-            'change relay sweep failed; will retry',
-          );
-          return false;
-        })
-        .then((more) => {
+      this.#sweeping = this.#step(() => this.#sweep(), 'sweep', this.#sweepFailures).then(
+        ({ more, failures }) => {
+          this.#sweepFailures = failures;
           this.#sweeping = undefined;
           if (this.#stopped) return;
-          const interval = this.options.intervalMs ?? 1000;
-          if (this.#sweepFailures > 0) this.#scheduleSweep(this.#backoff(this.#sweepFailures));
-          else this.#scheduleSweep(more ? 0 : interval);
-        });
+          if (failures > 0) this.#scheduleSweep(this.#backoff(failures));
+          else this.#scheduleSweep(more ? 0 : (this.options.intervalMs ?? 1000));
+        },
+      );
     }, delay);
     this.#sweepTimer.unref();
   }
