@@ -11,7 +11,7 @@ import type { FeatureFlag as ProtoFlag } from '@vane/gen/node/vane/model/v1/flag
 import { ClientFrame, ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
 import { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
 // Not exported by @vane/els's index: the core → proto mapping ELS itself uses for definitions.
-import { flagToProto } from '../../els/src/mapping/definition-mapping.js';
+import { flagToProto } from '@vane/core/proto';
 import type { BenchFlag, BenchSegment } from './environment-data.js';
 
 /** The bench environment's id and secrets. */

@@ -6,7 +6,7 @@ import { compileEnvironment } from '@vane/core';
 import type { EndUser } from '@vane/core';
 import type { FeatureFlag } from '@vane/gen/node/vane/model/v1/flag';
 import type { Segment } from '@vane/gen/node/vane/model/v1/segment';
-import { flagFromProto, segmentFromProto } from '@vane/sdk';
+import { flagFromProto, segmentFromProto } from '@vane/core/proto';
 import { UsageError } from './resolve.js';
 
 /** One flag's result, shaped like the admin API's `EvaluationResult` JSON. */

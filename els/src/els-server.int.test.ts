@@ -17,7 +17,7 @@ import {
   MONGO_COLLECTIONS,
   MongoEnvironmentSource,
 } from './environments/mongo-environment-source.js';
-import { flagToProto } from './mapping/definition-mapping.js';
+import { flagToProto } from '@vane/core/proto';
 import { KafkaChangeFeed } from './sync/kafka-change-feed.js';
 import { TestSdk } from './testing/test-sdk.js';
 

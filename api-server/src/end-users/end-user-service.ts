@@ -10,7 +10,7 @@ import type { EndUser } from '@vane/gen/node/vane/model/v1/end_user';
 import type { ChangeWriter } from '../changes/change-writer.js';
 import type { EnvAccess } from '../environments/env-access.js';
 import { NotFound, Unavailable } from '../errors/domain-errors.js';
-import { evaluationToProto, userFromProto } from '../flags/flag-evaluation.js';
+import { endUserFromProto, evaluationToProto } from '@vane/core/proto';
 import type { FlagDoc } from '../flags/flag-doc.js';
 import { compiledEnvironment } from '../flags/environment-contents.js';
 import type { AsyncService } from '../grpc/grpc-handlers.js';
@@ -246,7 +246,7 @@ export function endUserService(deps: EndUserServiceDeps): AsyncService<EndUserSe
       if (items.length === 0) return { flags: [], page };
       // Prerequisites and segment conditions need the whole environment, not just this page.
       const env = await compiledEnvironment(deps.flags, deps.segments, req.envId);
-      const user = userFromProto(endUserToProto(stored).user!);
+      const user = endUserFromProto(endUserToProto(stored).user!);
       return {
         flags: items.map((f) => ({
           flagId: f._id,

@@ -33,16 +33,12 @@ import type { Collection } from '../store/document-store.js';
 import type { AuditDoc } from '../changes/audit-entry.js';
 import type { SegmentDoc } from '../segments/segment-doc.js';
 import type { ExperimentDoc } from '../experiments/experiment-doc.js';
+import { endUserFromProto, evaluationToProto, variationTypeFromProto } from '@vane/core/proto';
 import { compiledEnvironment, coreFlag, coreSegment, listAll } from './environment-contents.js';
-import { evaluationToProto, keysToEvaluate, userFromProto } from './flag-evaluation.js';
+import { keysToEvaluate } from './flag-evaluation.js';
 import { envVersionCounter } from './flag-doc.js';
 import type { FlagDoc } from './flag-doc.js';
-import {
-  flagFieldsFromProto,
-  flagToProto,
-  segmentIdsOf,
-  variationTypeToCore,
-} from './flag-mapping.js';
+import { flagFieldsFromProto, flagToProto, segmentIdsOf } from './flag-mapping.js';
 import { assertValidFlag, checkVariationType } from './flag-validation.js';
 import { assertArchived, assertNoActiveDependants, assertNotArchived } from './flag-write-rules.js';
 import type { AnalyticsGateway } from './analytics-gateway.js';
@@ -335,7 +331,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
         checkVariationType(v, sent?.variationType);
       });
       const input = sent!;
-      const type = variationTypeToCore(input.variationType)!;
+      const type = variationTypeFromProto(input.variationType)!;
       const fields = flagFieldsFromProto(input);
       // Friendly defaults: a boolean flag with no variations gets true/false; an empty
       // fallthrough serves the first variation; an empty off variation is the last one.
@@ -501,7 +497,7 @@ export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServ
       await envAccess(req.envId, principal, Role.ROLE_VIEWER);
       validate((v) => v.required(req.user?.keyId, 'user.key_id'));
       const env = await compiledEnvironment(flags, deps.segments, req.envId);
-      const user = userFromProto(req.user!);
+      const user = endUserFromProto(req.user!);
       const keys = keysToEvaluate(req.keys, env);
       return {
         results: keys.map((key) =>

@@ -1,6 +1,7 @@
 // Validation of a flag definition by core, reported as request field violations.
 import { validateFlag } from '@vane/core';
 import type { FeatureFlag, Segment, ValidationProblem } from '@vane/core';
+import { variationTypeFromProto } from '@vane/core/proto';
 import { VariationType } from '@vane/gen/node/vane/model/v1/flag';
 import type { InvalidArgument } from '../errors/domain-errors.js';
 import { invalidArgument } from '../shared/validation.js';
@@ -46,14 +47,7 @@ export function checkVariationType(v: Violations, type: VariationType | undefine
   const known = 'BOOLEAN, STRING, NUMBER or JSON';
   if (type === undefined || type === VariationType.VARIATION_TYPE_UNSPECIFIED) {
     v.add('flag.variation_type', `is required (${known})`);
-  } else if (!(type in VARIATION_TYPE_NAMES)) {
+  } else if (variationTypeFromProto(type) === undefined) {
     v.add('flag.variation_type', `${type} is not a known variation type (${known})`);
   }
 }
-
-const VARIATION_TYPE_NAMES: Record<number, string> = {
-  [VariationType.VARIATION_TYPE_BOOLEAN]: 'BOOLEAN',
-  [VariationType.VARIATION_TYPE_STRING]: 'STRING',
-  [VariationType.VARIATION_TYPE_NUMBER]: 'NUMBER',
-  [VariationType.VARIATION_TYPE_JSON]: 'JSON',
-};

@@ -1,7 +1,8 @@
-// Proto ↔ stored form of segments.
+// Proto ↔ stored form of segments, on core's mapping (see flag-mapping.ts).
 import { randomUUID } from 'node:crypto';
 import type { Segment as ProtoSegment } from '@vane/gen/node/vane/model/v1/segment';
-import { conditionsFromProto, conditionsToProto } from '../flags/flag-mapping.js';
+import { segmentToProto as coreSegmentToProto } from '@vane/core/proto';
+import { conditionsFromProto } from '../flags/flag-mapping.js';
 import type { SegmentDoc } from './segment-doc.js';
 
 /** The editable segment fields of a proto segment, in stored form. */
@@ -25,28 +26,13 @@ export function segmentFieldsFromProto(
   };
 }
 
-/** The proto form of a stored segment. */
+/** The proto form of a stored segment: core's mapping plus the document's bookkeeping. */
 export function segmentToProto(doc: SegmentDoc): ProtoSegment {
   return {
+    ...coreSegmentToProto(doc),
     id: doc._id,
-    envId: doc.envId,
-    key: doc.key,
-    name: doc.name ?? '',
-    description: doc.description ?? '',
-    tags: [...(doc.tags ?? [])],
-    included: [...doc.included],
-    excluded: [...doc.excluded],
-    rules: doc.rules.map((r) => ({
-      id: r.id ?? '',
-      name: r.name ?? '',
-      conditions: conditionsToProto(r.conditions),
-    })),
-    isArchived: doc.isArchived ?? false,
-    createdAt: new Date(doc.createdAt),
-    updatedAt: new Date(doc.updatedAt),
     creatorId: doc.creatorId,
     updaterId: doc.updaterId,
     revision: doc.revision,
-    version: doc.version,
   };
 }

@@ -2,7 +2,7 @@
 // Unknown types are dropped, as FeatBit does.
 import type { Logger } from 'pino';
 import type { EndUser } from '@vane/core';
-import { endUserToProto } from '../mapping/evaluation-mapping.js';
+import { endUserToProto } from '@vane/core/proto';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { userFromFeatBit } from './featbit-json.js';

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EnvironmentSource, SecretGrant } from '../environments/environment-source.js';
-import { endUserToProto } from '../mapping/evaluation-mapping.js';
+import { endUserToProto } from '@vane/core/proto';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import { userFromFeatBit } from './featbit-json.js';

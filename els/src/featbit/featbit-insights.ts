@@ -1,7 +1,7 @@
 // FeatBit's insight payload (`POST /api/public/insight/track`, featbit.md §2.7) turned into the
 // same reports Vane's own TrackRequest produces, so FeatBit's events reach the same topics.
 import type { UserEvents } from '@vane/gen/node/vane/sync/v1/track';
-import { endUserToProto } from '../mapping/evaluation-mapping.js';
+import { endUserToProto } from '@vane/core/proto';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
 import { userFromFeatBit } from './featbit-json.js';
 

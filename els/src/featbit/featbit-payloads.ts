@@ -1,7 +1,7 @@
 // The `data-sync` payloads of FeatBit's protocol (featbit.md §2.5), built from an environment
 // snapshot: definitions for server SDKs, evaluated results for client SDKs.
 import type { CompiledEnvironment, EndUser } from '@vane/core';
-import { resultSignature } from '../mapping/evaluation-mapping.js';
+import { resultSignature } from '../mapping/result-signature.js';
 import type { AppliedChange, EnvironmentSnapshot } from '../sync/environment-snapshot.js';
 import {
   archivedFlagToFeatBit,

@@ -1,7 +1,7 @@
 // Pushes applied changes to the environment's synced FeatBit connections: one `patch` (or `full`)
 // text for all server connections, and per client only the results that changed.
 import type { Logger } from 'pino';
-import { resultSignature } from '../mapping/evaluation-mapping.js';
+import { resultSignature } from '../mapping/result-signature.js';
 import type { ConnectionRegistry } from '../streaming/connection-registry.js';
 import type { AppliedChange } from '../sync/environment-snapshot.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';

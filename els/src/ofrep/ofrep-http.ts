@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { EndUser } from '@vane/core';
 import type { EnvironmentSource, SecretGrant } from '../environments/environment-source.js';
-import { endUserToProto } from '../mapping/evaluation-mapping.js';
+import { endUserToProto } from '@vane/core/proto';
 import type { SdkReporter } from '../outbound/sdk-reports.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import {

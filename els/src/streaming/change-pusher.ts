@@ -4,7 +4,8 @@
 import type { Logger } from 'pino';
 import { ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
 import type { EvaluationResult as ProtoResult } from '@vane/gen/node/vane/model/v1/evaluation';
-import { evaluationToProto, resultSignature } from '../mapping/evaluation-mapping.js';
+import { evaluationToProto } from '@vane/core/proto';
+import { resultSignature } from '../mapping/result-signature.js';
 import type { AppliedChange, Tombstone } from '../sync/environment-snapshot.js';
 import type { SnapshotRegistry } from '../sync/snapshot-registry.js';
 import type { Connection } from './connection.js';
@@ -74,7 +75,7 @@ function pushToClient(
     const signature = resultSignature(result);
     if (conn.results.get(key) === signature) continue;
     conn.results.set(key, signature);
-    flags.push(evaluationToProto(flag, result));
+    flags.push(evaluationToProto(flag.key, flag, result));
   }
   const deletedFlags: Tombstone[] = change.deletedFlags.filter((t) => conn.results.delete(t.key));
   if (flags.length === 0 && deletedFlags.length === 0) return false;

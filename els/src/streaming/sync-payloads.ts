@@ -5,8 +5,8 @@ import type { ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
 import { SyncKind, SyncResponse } from '@vane/gen/node/vane/sync/v1/sync';
 import type { DefinitionsPayload, EvaluationsPayload } from '@vane/gen/node/vane/sync/v1/sync';
 import type { EvaluationResult as ProtoResult } from '@vane/gen/node/vane/model/v1/evaluation';
-import { flagToProto, segmentToProto } from '../mapping/definition-mapping.js';
-import { evaluationToProto, resultSignature } from '../mapping/evaluation-mapping.js';
+import { evaluationToProto, flagToProto, segmentToProto } from '@vane/core/proto';
+import { resultSignature } from '../mapping/result-signature.js';
 import type { DefinitionsView, Tombstone } from '../sync/environment-snapshot.js';
 import type { EnvironmentSnapshot } from '../sync/environment-snapshot.js';
 import type { Connection } from './connection.js';
@@ -92,7 +92,8 @@ export function sendEvaluations(
   const flags: ProtoResult[] = [];
   for (const { flag, result } of snapshot.compiled.evaluateAll(user)) {
     conn.results.set(flag.key, resultSignature(result));
-    if (wanted === undefined || wanted.has(flag.key)) flags.push(evaluationToProto(flag, result));
+    if (wanted === undefined || wanted.has(flag.key))
+      flags.push(evaluationToProto(flag.key, flag, result));
   }
   const deletedFlags: Tombstone[] = [...view.deletedFlags];
   conn.send(

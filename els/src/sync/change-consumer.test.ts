@@ -4,7 +4,7 @@ import { MemoryBroker, TOPICS, topicName } from '@vane/core';
 import { FlagChanged } from '@vane/gen/node/vane/events/v1/changes';
 import { sampleFlag } from '../environments/environment-source-conformance.js';
 import { MemoryEnvironmentSource } from '../environments/memory-environment-source.js';
-import { flagToProto } from '../mapping/definition-mapping.js';
+import { flagToProto } from '@vane/core/proto';
 import type { AppliedChange } from './environment-snapshot.js';
 import { MemoryChangeFeed } from './change-feed.js';
 import { startChangeConsumer } from './change-consumer.js';

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { TOPICS, topicName } from '@vane/core';
 import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/changes';
-import { flagFromProto, segmentFromProto } from '../mapping/definition-mapping.js';
+import { flagFromProto, segmentFromProto } from '@vane/core/proto';
 import type { ChangeFeed, ChangeRecord, FeedObserver, FeedSubscription } from './change-feed.js';
 import type { DefinitionChange, SnapshotRegistry } from './snapshot-registry.js';
 

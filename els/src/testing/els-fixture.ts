@@ -8,7 +8,7 @@ import { MemoryEnvironmentSource } from '../environments/memory-environment-sour
 import { startEls } from '../els-server.js';
 import type { ElsOptions, RunningEls } from '../els-server.js';
 import type { FlagCache } from '../cache/flag-cache.js';
-import { flagToProto, segmentToProto } from '../mapping/definition-mapping.js';
+import { flagToProto, segmentToProto } from '@vane/core/proto';
 import { MemoryChangeFeed } from '../sync/change-feed.js';
 import { TestSdk } from './test-sdk.js';
 

@@ -6,7 +6,7 @@ import { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
 import type { DefinitionsPayload } from '@vane/gen/node/vane/sync/v1/sync';
 import { BootstrapError } from './bootstrap.js';
 import type { BootstrapData } from './bootstrap.js';
-import { flagFromProto, segmentFromProto } from './definitions.js';
+import { flagFromProto, segmentFromProto } from '@vane/core/proto';
 
 /** See the module comment. */
 export class DefinitionStore {

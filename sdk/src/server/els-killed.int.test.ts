@@ -17,7 +17,7 @@ import { testServers, uniqueTestName } from '@vane/scripts/rig';
 import { VaneClient } from '../client/vane-client.js';
 import type { WebSocketLike } from '../shared/stream-connection.js';
 import { boolFlag } from '../testing/els-harness.js';
-import { flagToProto } from '../testing/flag-to-proto.js';
+import { flagToProto } from '@vane/core/proto';
 import { VaneServerClient } from './vane-server-client.js';
 
 type StoredDoc = { _id: string } & Record<string, unknown>;

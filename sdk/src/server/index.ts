@@ -3,7 +3,6 @@ export { VaneServerClient } from './vane-server-client.js';
 export type { ClientState, ServerClientEvents } from './vane-server-client.js';
 export type { VaneLogger, VaneServerOptions } from './server-options.js';
 export { BootstrapError, parseBootstrap } from './bootstrap.js';
-export { flagFromProto, segmentFromProto } from './definitions.js';
 export type { BootstrapData } from './bootstrap.js';
 export type { AttributeValue, VaneUser } from './users.js';
 export type { EvaluationDetail, ReasonKind } from '../shared/evaluation-detail.js';

@@ -1,6 +1,5 @@
-// The SDK's user shape (plain attributes) → core's `EndUser` and the wire `EndUser`.
+// The SDK's user shape (plain attributes) → core's `EndUser` (the wire form is core's mapping).
 import type { EndUser } from '@vane/core';
-import type { EndUser as ProtoEndUser } from '@vane/gen/node/vane/model/v1/end_user';
 
 /** An attribute value; numbers and booleans are sent as text, as targeting compares text. */
 export type AttributeValue = string | number | boolean | null | undefined;
@@ -22,16 +21,4 @@ export function toEndUser(user: VaneUser): EndUser {
     if (value !== null && value !== undefined) props.push({ name, value: String(value) });
   }
   return { keyId: user.keyId, name: user.name ?? null, customizedProperties: props };
-}
-
-/** The wire form of a user, for track batches. */
-export function toProtoUser(user: EndUser): ProtoEndUser {
-  return {
-    keyId: user.keyId,
-    name: user.name ?? '',
-    customProperties: (user.customizedProperties ?? []).map((p) => ({
-      name: p.name,
-      value: p.value ?? '',
-    })),
-  };
 }

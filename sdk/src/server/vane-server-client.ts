@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { EvaluationKind, FeatureFlag } from '@vane/core';
 import type { EndUser } from '@vane/core';
+import { endUserToProto } from '@vane/core/proto';
 import { ClientFrame, ServerFrame, StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
 import type { DefinitionsPayload } from '@vane/gen/node/vane/sync/v1/sync';
@@ -24,7 +25,7 @@ import { parseBootstrap } from './bootstrap.js';
 import type { BootstrapData } from './bootstrap.js';
 import { DefinitionStore } from './definition-store.js';
 import type { VaneServerOptions } from './server-options.js';
-import { toEndUser, toProtoUser } from './users.js';
+import { toEndUser } from './users.js';
 import type { VaneUser } from './users.js';
 
 /** The SDK's lifecycle: `stale` = was ready, connection lost, serving the last data. */
@@ -391,7 +392,7 @@ export class VaneServerClient {
     for (const e of batch) {
       let group = byUser.get(e.user.keyId);
       if (group === undefined) {
-        group = { user: toProtoUser(e.user), flagEvaluations: [], metrics: [] };
+        group = { user: endUserToProto(e.user), flagEvaluations: [], metrics: [] };
         byUser.set(e.user.keyId, group);
       }
       if (e.evaluation) group.flagEvaluations.push(e.evaluation);

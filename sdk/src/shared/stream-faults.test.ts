@@ -6,7 +6,7 @@ import { ClientFrame, ServerFrame, StreamErrorCode } from '@vane/gen/node/vane/s
 import { SyncKind } from '@vane/gen/node/vane/sync/v1/sync';
 import { VaneClient } from '../client/vane-client.js';
 import { VaneServerClient } from '../server/vane-server-client.js';
-import { flagToProto } from '../testing/flag-to-proto.js';
+import { flagToProto } from '@vane/core/proto';
 import { boolFlag } from '../testing/els-harness.js';
 import type { WebSocketLike } from './stream-connection.js';
 

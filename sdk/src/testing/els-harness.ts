@@ -9,7 +9,7 @@ import { FlagChanged } from '@vane/gen/node/vane/events/v1/changes';
 import { InsightEvent } from '@vane/gen/node/vane/events/v1/insights';
 import { MemoryChangeFeed, MemoryEnvironmentSource, MemoryEventSink, startEls } from '@vane/els';
 import type { EventSink, RunningEls } from '@vane/els';
-import { flagToProto } from './flag-to-proto.js';
+import { flagToProto } from '@vane/core/proto';
 
 /** The harness environment's id and secrets. */
 export const HARNESS_ENV = {

@@ -14,7 +14,7 @@ import { startEls } from '../../els-server.js';
 import type { ElsOptions, RunningEls } from '../../els-server.js';
 import type { EventSink } from '../../outbound/event-sink.js';
 import { MemoryEventSink } from '../../outbound/event-sink.js';
-import { flagToProto, segmentToProto } from '../../mapping/definition-mapping.js';
+import { flagToProto, segmentToProto } from '@vane/core/proto';
 import { MemoryChangeFeed } from '../../sync/change-feed.js';
 
 // .NET's Guid.ToByteArray() (first three groups little-endian), URL-safe base64, 22 characters.

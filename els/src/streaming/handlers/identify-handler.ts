@@ -2,7 +2,7 @@
 import { endUserProblem } from '@vane/core';
 import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { IdentifyRequest } from '@vane/gen/node/vane/sync/v1/sync';
-import { endUserFromProto } from '../../mapping/evaluation-mapping.js';
+import { endUserFromProto } from '@vane/core/proto';
 import { sendEvaluations } from '../sync-payloads.js';
 import { snapshotFor } from './handler-context.js';
 import type { FrameHandler } from './handler-context.js';

@@ -3,7 +3,7 @@
 import { endUserProblem } from '@vane/core';
 import { StreamErrorCode } from '@vane/gen/node/vane/sync/v1/frames';
 import type { RejectedEvent, TrackRequest } from '@vane/gen/node/vane/sync/v1/track';
-import { endUserToProto } from '../../mapping/evaluation-mapping.js';
+import { endUserToProto } from '@vane/core/proto';
 import type { FrameHandler } from './handler-context.js';
 
 /** Most events in one TrackRequest. */

@@ -21,7 +21,11 @@ export interface EndUser {
    * not blank. Default percentage-rollout bucketing hashes the flag key plus this value.
    */
   keyId: string;
-  /** Display name; also available to conditions as the attribute `name`. May be empty. */
+  /**
+   * Display name; also available to conditions as the attribute `name`. May be empty: an empty
+   * name is no name, as for a user that FeatBit's SDKs send without one, and no condition on
+   * `name` matches it (see `Condition`).
+   */
   name: string;
   /**
    * Custom attributes. Names are unique per user (a repeated name is an error on write; when

@@ -24,9 +24,11 @@ export const protobufFileName = "vane/model/v1/targeting.proto";
  *    archived) matches no user.
  *
  * 2. Attribute conditions. `property` names a user attribute: `keyId` (the user's key), `name`,
- *    or the `name` of one of the user's `custom_properties` (first one wins). A missing attribute
- *    reads as the empty string, as in FeatBit's .NET evaluation server. `op` is one of the
- *    operator names below (case-sensitive) and `value` is the string operand:
+ *    or the `name` of one of the user's `custom_properties` (first one wins). A missing custom
+ *    property reads as the empty string, as in FeatBit's .NET evaluation server; a user without a
+ *    name (an empty `name`) has no `name` value, and no attribute condition on `name` matches it,
+ *    whatever the operator. `op` is one of the operator names below (case-sensitive) and `value`
+ *    is the string operand:
  *
  *    | op | matches when | value |
  *    |---|---|---|
