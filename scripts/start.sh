@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing dependencies (first run)…"
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 echo "Building…"
 npx tsc -b embedded

@@ -9,9 +9,18 @@ cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$(date +%s)
 
+# What the tracked files are now (a clean clone: nothing): the run must leave them so.
+tracked_state() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    { git status --porcelain=v1 --untracked-files=no; git diff HEAD | sha256sum; } 2>/dev/null
+  fi
+}
+tracked_before=$(tracked_state)
+
 step "dependencies"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  # Exactly the lock's versions; npm ci refuses a lock that package.json files disagree with.
+  npm ci --no-audit --no-fund
 else
   echo "node_modules is up to date"
 fi
@@ -55,6 +64,14 @@ bash scripts/python/featbit-venv.sh
 
 step "integration tests against real servers"
 npx vitest run --project int --reporter=default --reporter=json --outputFile=.rig/vitest-int.json
+
+step "tracked files unchanged by the run"
+if [ "$(tracked_state)" != "$tracked_before" ]; then
+  git status --porcelain=v1 --untracked-files=no
+  echo "The test run changed tracked files (above): every command must leave the checkout as it was." >&2
+  exit 1
+fi
+echo "ok"
 
 step "all checks passed in $(($(date +%s) - started)) s"
 # One plain closing line with the counts of both test projects.
