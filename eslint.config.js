@@ -1,5 +1,6 @@
 // ESLint flat config: typed typescript-eslint rules everywhere, plus the architecture rules
-// (no import cycles; services never import each other, they share only @vane/gen and @vane/core).
+// (no import cycles; services never import each other, they share @vane/gen, @vane/core and
+// @vane/server-kit).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
@@ -20,12 +21,12 @@ const isolation = services.map((service) => ({
             {
               group: [`@vane/${other}`, `@vane/${other}/*`],
               message:
-                'Services never import each other: share code through @vane/core or @vane/gen.',
+                'Services never import each other: share code through @vane/core, @vane/gen or @vane/server-kit.',
             },
             {
               group: [`**/${other}/src/*`],
               message:
-                'Services never import each other: share code through @vane/core or @vane/gen.',
+                'Services never import each other: share code through @vane/core, @vane/gen or @vane/server-kit.',
             },
           ]),
       },

@@ -6,6 +6,7 @@ import { MemoryBroker } from '@vane/core';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { startAnalytics } from './analytics-service.js';
+import { loadOrExit } from '@vane/server-kit';
 import { loadConfig } from './config.js';
 import { ClickHouseInsightStore } from './ingest/clickhouse-insight-store.js';
 import type { InsightBus } from './ingest/insight-bus.js';
@@ -14,7 +15,7 @@ import { KafkaInsightBus } from './ingest/kafka-insight-bus.js';
 import { MemoryInsightBus } from './ingest/memory-insight-bus.js';
 import { MemoryInsightStore } from './ingest/memory-insight-store.js';
 
-const config = loadConfig(process.env);
+const config = loadOrExit(() => loadConfig(process.env));
 const logger = pino({ level: config.logLevel, base: { service: 'analytics' } });
 
 async function buildStore(): Promise<InsightStore> {

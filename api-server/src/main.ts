@@ -9,23 +9,15 @@ import { startApiServer } from './api-server.js';
 import type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
 import { KafkaChangePublisher, KafkaMessageSource } from './bus/kafka-bus.js';
 import { MemoryChangePublisher, MemoryMessageSource } from './bus/memory-bus.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadOrExit } from '@vane/server-kit';
+import { loadConfig } from './config.js';
 import { grpcAnalyticsGateway } from './flags/grpc-analytics-gateway.js';
 import type { DocumentStore } from './store/document-store.js';
 import { MemoryDocumentStore } from './store/memory-document-store.js';
 import { MongoDocumentStore } from './store/mongo-document-store.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadOrExit(() => loadConfig(process.env));
   const logger = pino({ level: config.logLevel, base: { service: 'api-server' } });
 
   let store: DocumentStore;

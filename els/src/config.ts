@@ -1,13 +1,22 @@
-// ELS's configuration: read once from the environment, validated, frozen. A bad value stops
-// start-up with a message that names the variable.
+// ELS's configuration: read once from the environment with the servers' shared readers
+// (@vane/server-kit), validated, frozen. A bad value stops start-up with a message that names the
+// variable.
+import {
+  ConfigError,
+  integer,
+  kafkaBrokers,
+  logLevel,
+  port,
+  restricted,
+  text,
+  topicPrefix,
+  url,
+} from '@vane/server-kit';
+import type { Env } from '@vane/server-kit';
+
+export { ConfigError };
 
 /** Thrown for an invalid configuration value; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /** ELS's settings. */
 export interface ElsConfig {
@@ -55,25 +64,7 @@ export interface ElsConfig {
 import { DEFAULT_RATE_LIMITS } from './streaming/rate-limiter.js';
 import type { RateLimits } from './streaming/rate-limiter.js';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function integer(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function ofrepStreamKey(env: NodeJS.ProcessEnv): string | undefined {
+function ofrepStreamKey(env: Env): string | undefined {
   const key = env.ELS_OFREP_STREAM_KEY?.trim();
   if (key === undefined || key === '') return undefined;
   if (key.length < 16)
@@ -82,45 +73,18 @@ function ofrepStreamKey(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** Reads and validates the configuration from an environment (pass `process.env`). */
-export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
-  const mongoUrl = env.VANE_MONGO_URL?.trim() ?? '';
-  if (!/^mongodb(\+srv)?:\/\//.test(mongoUrl)) {
-    throw new ConfigError(
-      'VANE_MONGO_URL',
-      'must be set and start with mongodb:// or mongodb+srv://',
-    );
-  }
-  const kafkaBrokers = (env.VANE_KAFKA_BROKERS ?? '')
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b !== '');
-  if (kafkaBrokers.length === 0) throw new ConfigError('VANE_KAFKA_BROKERS', 'must be set');
-  for (const broker of kafkaBrokers) {
-    if (!/^[^:\s]+:\d+$/.test(broker)) {
-      throw new ConfigError(
-        'VANE_KAFKA_BROKERS',
-        `must be host:port[,host:port…], got "${broker}"`,
-      );
-    }
-  }
-  const prefix = env.VANE_TOPIC_PREFIX ?? '';
-  if (!/^[a-zA-Z0-9._-]*$/.test(prefix)) {
-    throw new ConfigError(
-      'VANE_TOPIC_PREFIX',
-      'may contain only letters, digits, ".", "_" and "-"',
-    );
-  }
-  const redisUrl = env.VANE_REDIS_URL?.trim() ?? '';
-  if (!/^rediss?:\/\//.test(redisUrl)) {
-    throw new ConfigError('VANE_REDIS_URL', 'must be set and start with redis:// or rediss://');
-  }
-  const redisKeyPrefix = env.VANE_REDIS_KEY_PREFIX ?? 'vane:els:';
-  if (!/^[a-zA-Z0-9:._-]*$/.test(redisKeyPrefix)) {
-    throw new ConfigError(
-      'VANE_REDIS_KEY_PREFIX',
-      'may contain only letters, digits, ":", ".", "_" and "-"',
-    );
-  }
+export function loadConfig(env: Env): ElsConfig {
+  const mongoUrl = url(env, 'VANE_MONGO_URL', ['mongodb:', 'mongodb+srv:'], true)!;
+  const brokers = kafkaBrokers(env, true);
+  const prefix = topicPrefix(env);
+  const redisUrl = url(env, 'VANE_REDIS_URL', ['redis:', 'rediss:'], true)!;
+  const redisKeyPrefix = restricted(
+    env,
+    'VANE_REDIS_KEY_PREFIX',
+    'vane:els:',
+    'a-zA-Z0-9:._-',
+    'letters, digits, ":", ".", "_" and "-"',
+  );
   const consumerGroup = env.ELS_CONSUMER_GROUP?.trim() || undefined;
   if (consumerGroup !== undefined && !/^[a-zA-Z0-9._-]{1,200}$/.test(consumerGroup)) {
     throw new ConfigError(
@@ -154,20 +118,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
       1_000_000,
     ),
   });
-  const logLevel = env.LOG_LEVEL?.trim() || 'info';
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
-  }
   return Object.freeze({
     mongoUrl,
-    mongoDatabase: env.VANE_MONGO_DATABASE?.trim() || 'vane',
-    kafkaBrokers: Object.freeze(kafkaBrokers),
+    mongoDatabase: text(env, 'VANE_MONGO_DATABASE') ?? 'vane',
+    kafkaBrokers: brokers,
     topicPrefix: prefix,
     redisUrl,
     redisKeyPrefix,
     consumerGroup,
-    host: env.ELS_HOST?.trim() || '127.0.0.1',
-    port: integer(env, 'ELS_PORT', 7080, 0, 65535),
+    host: text(env, 'ELS_HOST') ?? '127.0.0.1',
+    port: port(env, 'ELS_PORT', 7080),
     maxConnections: integer(env, 'ELS_MAX_CONNECTIONS', 50_000, 1, 10_000_000),
     maxConnectionsPerEnv: integer(env, 'ELS_MAX_CONNECTIONS_PER_ENV', 0, 0, 10_000_000),
     maxBufferedBytes: integer(
@@ -186,6 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElsConfig {
     featbitTokenWindowMs: integer(env, 'ELS_FEATBIT_TOKEN_WINDOW_MS', 30_000, 1000, 86_400_000),
     ofrepRateLimitPerMinute: integer(env, 'ELS_OFREP_RATE_LIMIT', 6000, 1, 100_000_000),
     ofrepStreamKey: ofrepStreamKey(env),
-    logLevel,
+    logLevel: logLevel(env, 'info'),
   });
 }

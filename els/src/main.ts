@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { loadOrExit } from '@vane/server-kit';
+import { loadConfig } from './config.js';
 import { startEls } from './els-server.js';
 import { MongoEnvironmentSource } from './environments/mongo-environment-source.js';
 import { KafkaChangeFeed } from './sync/kafka-change-feed.js';
@@ -12,16 +13,7 @@ import { KafkaEventSink } from './outbound/kafka-event-sink.js';
 import { RedisFlagCache } from './cache/redis-flag-cache.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadOrExit(() => loadConfig(process.env));
   const logger = pino({ level: config.logLevel, base: { service: 'els' } });
   const mongo = new MongoClient(config.mongoUrl);
   await mongo.connect();

@@ -1,10 +1,21 @@
 // Configuration of the embedded launcher: read once from the environment and the command line
-// (a flag wins over its variable), validated, frozen.
+// (a flag wins over its variable), validated with the servers' shared readers (@vane/server-kit),
+// frozen.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  kafkaBrokers,
+  logLevel,
+  port,
+  text,
+  topicPrefix,
+  url,
+} from '@vane/server-kit';
+import type { Env, LogLevel } from '@vane/server-kit';
 
-/** Thrown for an invalid value or flag; the message names the variable or flag. */
-export class EmbeddedConfigError extends Error {}
+/** Thrown for an unknown or malformed flag (values are checked by the shared readers). */
+export class EmbeddedConfigError extends ConfigError {}
 
 /** Settings of `npm start`. */
 export interface EmbeddedConfig {
@@ -21,7 +32,7 @@ export interface EmbeddedConfig {
   /** The admin UI's build output served by the edge. */
   readonly webDist: string;
   readonly bootstrapToken: string | undefined;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
   /** Real MongoDB instead of the journaled embedded store (api-server and ELS). */
   readonly mongoUrl: string | undefined;
   readonly mongoDatabase: string;
@@ -64,28 +75,6 @@ ${Object.entries(FLAGS)
 Ports: API_GRPC_PORT, API_HTTP_PORT, ELS_PORT, ANALYTICS_GRPC_PORT, ANALYTICS_HTTP_PORT.
 `;
 
-function invalid(name: string, why: string): EmbeddedConfigError {
-  return new EmbeddedConfigError(`invalid configuration: ${name} ${why}`);
-}
-
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw invalid(name, `must be a port number, got "${raw}"`);
-  }
-  return value;
-}
-
-function url(env: NodeJS.ProcessEnv, name: string, schemes: readonly string[]): string | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  if (!schemes.some((s) => raw.startsWith(s)))
-    throw invalid(name, `must start with ${schemes.join(' or ')}, got "${raw}"`);
-  return raw;
-}
-
 /**
  * Applies command-line flags (`--mongo-url=…` or `--mongo-url …`) over `env`; throws
  * EmbeddedConfigError for an unknown flag. Returns undefined for `--help`.
@@ -106,7 +95,7 @@ export function applyFlags(
       allowPositionals: false,
     }));
   } catch (err) {
-    throw new EmbeddedConfigError(`${(err as Error).message}\n\n${USAGE}`);
+    throw new EmbeddedConfigError('command line', `${(err as Error).message}\n\n${USAGE}`);
   }
   if (values.help) return undefined;
   const out = { ...env };
@@ -118,37 +107,27 @@ export function applyFlags(
 }
 
 /** Reads the launcher's configuration (pass `process.env`, after `applyFlags`). */
-export function loadEmbeddedConfig(env: NodeJS.ProcessEnv): EmbeddedConfig {
-  const kafkaBrokers = (env.VANE_KAFKA_BROKERS ?? '')
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  for (const broker of kafkaBrokers) {
-    if (!/^[^:\s/]+:\d{1,5}$/.test(broker))
-      throw invalid('VANE_KAFKA_BROKERS', `must be host:port[,host:port…], got "${broker}"`);
-  }
-  const topicPrefix = env.VANE_TOPIC_PREFIX ?? '';
-  if (!/^[a-zA-Z0-9._-]*$/.test(topicPrefix))
-    throw invalid('VANE_TOPIC_PREFIX', `may only hold letters, digits, '.', '_' and '-'`);
+export function loadEmbeddedConfig(env: Env): EmbeddedConfig {
   return Object.freeze({
-    dataDir: env.VANE_DATA_DIR?.trim() || '.vane',
-    host: env.VANE_HOST?.trim() || '127.0.0.1',
+    dataDir: text(env, 'VANE_DATA_DIR') ?? '.vane',
+    host: text(env, 'VANE_HOST') ?? '127.0.0.1',
     apiGrpcPort: port(env, 'API_GRPC_PORT', 7070),
     apiHttpPort: port(env, 'API_HTTP_PORT', 7071),
     analyticsGrpcPort: port(env, 'ANALYTICS_GRPC_PORT', 7090),
     analyticsHttpPort: port(env, 'ANALYTICS_HTTP_PORT', 7091),
     elsPort: port(env, 'ELS_PORT', 7080),
     edgePort: port(env, 'VANE_EDGE_PORT', 8080),
-    webDist: env.VANE_WEB_DIST?.trim() || fileURLToPath(new URL('../../web/dist', import.meta.url)),
-    bootstrapToken: env.VANE_BOOTSTRAP_TOKEN?.trim() || undefined,
-    logLevel: env.LOG_LEVEL?.trim() || 'warn',
-    mongoUrl: url(env, 'VANE_MONGO_URL', ['mongodb://', 'mongodb+srv://']),
-    mongoDatabase: env.VANE_MONGO_DATABASE?.trim() || 'vane',
-    kafkaBrokers: Object.freeze(kafkaBrokers),
-    topicPrefix,
-    clickhouseUrl: url(env, 'VANE_CLICKHOUSE_URL', ['http://', 'https://']),
-    clickhouseDatabase: env.VANE_CLICKHOUSE_DATABASE?.trim() || 'vane',
-    redisUrl: url(env, 'VANE_REDIS_URL', ['redis://', 'rediss://']),
+    webDist:
+      text(env, 'VANE_WEB_DIST') ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    bootstrapToken: text(env, 'VANE_BOOTSTRAP_TOKEN'),
+    logLevel: logLevel(env, 'warn'),
+    mongoUrl: url(env, 'VANE_MONGO_URL', ['mongodb:', 'mongodb+srv:']),
+    mongoDatabase: text(env, 'VANE_MONGO_DATABASE') ?? 'vane',
+    kafkaBrokers: kafkaBrokers(env),
+    topicPrefix: topicPrefix(env),
+    clickhouseUrl: url(env, 'VANE_CLICKHOUSE_URL', ['http:', 'https:']),
+    clickhouseDatabase: text(env, 'VANE_CLICKHOUSE_DATABASE') ?? 'vane',
+    redisUrl: url(env, 'VANE_REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: env.VANE_REDIS_KEY_PREFIX ?? 'vane:els:',
   });
 }

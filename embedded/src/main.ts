@@ -8,26 +8,21 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { EmbeddedConfigError, USAGE, applyFlags, loadEmbeddedConfig } from './embedded-config.js';
+import { loadOrExit } from '@vane/server-kit';
+import { USAGE, applyFlags, loadEmbeddedConfig } from './embedded-config.js';
 import type { EmbeddedConfig } from './embedded-config.js';
 import { startEmbedded } from './start-embedded.js';
 import type { RealServers } from './start-embedded.js';
 
 function readConfig(): EmbeddedConfig {
-  try {
+  return loadOrExit(() => {
     const env = applyFlags(process.env, process.argv.slice(2));
     if (!env) {
       process.stdout.write(USAGE);
       process.exit(0);
     }
     return loadEmbeddedConfig(env);
-  } catch (err) {
-    if (err instanceof EmbeddedConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  });
 }
 
 const config = readConfig();
