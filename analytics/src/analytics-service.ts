@@ -4,6 +4,8 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { addReflection } from './server/reflection.js';
 import { HealthImplementation } from 'grpc-health-check';
+import { startProbeServer } from '@vane/server-kit';
+import type { Readiness } from '@vane/server-kit';
 import type { Logger } from 'pino';
 import { ExperimentResultsServiceService } from '@vane/gen/node/vane/analytics/v1/experiment_results_service';
 import { InsightsServiceService } from '@vane/gen/node/vane/analytics/v1/insights_service';
@@ -15,7 +17,6 @@ import type { InsightStore } from './ingest/insight-store.js';
 import { FlagInsightsService } from './insights/flag-insights-service.js';
 import { insightsGrpcHandlers } from './insights/insights-grpc.js';
 import { createAnalyticsMetrics } from './server/analytics-metrics.js';
-import { startHttpServer } from './server/http-server.js';
 
 /** The adapters an instance runs on (the caller builds them and closes them after `stop`). */
 export interface AnalyticsDeps {
@@ -106,12 +107,17 @@ export async function startAnalytics(
       (err, port) => (err ? reject(err) : resolve(port)),
     );
   });
-  const http = await startHttpServer(
+  const http = await startProbeServer(
     {
       registry: metrics.registry,
-      ready: async () => {
-        if (stopping) throw new Error('stopping');
-        await store.ping();
+      ready: async (): Promise<Readiness> => {
+        if (stopping) return { ready: false, checks: { instance: 'stopping' } };
+        try {
+          await store.ping();
+          return { ready: true, checks: { store: 'ok' } };
+        } catch (err) {
+          return { ready: false, checks: { store: (err as Error).message } };
+        }
       },
     },
     options.httpPort,
@@ -136,8 +142,7 @@ export async function startAnalytics(
             resolve();
           });
         });
-        http.server.closeAllConnections();
-        await new Promise<void>((resolve) => http.server.close(() => resolve()));
+        await http.close();
         logger.info('analytics stopped');
       })();
       return stopped;

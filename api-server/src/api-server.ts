@@ -3,6 +3,7 @@
 // `startApiServer`; `main.ts` builds the real adapters and calls it too.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import { startProbeServer } from '@vane/server-kit';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AccessTokenServiceService } from '@vane/gen/node/vane/admin/v1/access_token_service';
@@ -55,7 +56,6 @@ import type { MetricDoc } from './metrics/metric-doc.js';
 import { metricService } from './metrics/metric-service.js';
 import { grpcHandlers } from './grpc/grpc-handlers.js';
 import { addReflection } from './grpc/reflection.js';
-import { startHealthServer } from './http/health-server.js';
 import { PROJECTS } from './projects/project-doc.js';
 import type { ProjectDoc } from './projects/project-doc.js';
 import { projectService } from './projects/project-service.js';
@@ -440,8 +440,14 @@ export async function startApiServer(
     logger: logger.child({ module: 'end-user-consumer' }),
     topicPrefix: prefix,
   });
-  const http = await startHealthServer(
-    { registry, ready: () => store.ping() },
+  const http = await startProbeServer(
+    {
+      registry,
+      ready: async () => {
+        const reachable = await store.ping();
+        return { ready: reachable, checks: { store: reachable ? 'ok' : 'unreachable' } };
+      },
+    },
     options.httpPort,
     host,
   );

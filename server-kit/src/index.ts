@@ -14,3 +14,5 @@ export {
   url,
 } from './config.js';
 export type { Env, LogLevel } from './config.js';
+export { PROBE_PATHS, answerProbe, readinessText, startProbeServer } from './probes.js';
+export type { Probes, Readiness } from './probes.js';

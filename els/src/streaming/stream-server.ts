@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '@vane/gen/node/vane/sync/v1/frames';
+import { answerProbe } from '@vane/server-kit';
+import type { Readiness } from '@vane/server-kit';
 import type { EnvironmentSource } from '../environments/environment-source.js';
 import { Connection } from './connection.js';
 import type { ConnectionRegistry, Refusal } from './connection-registry.js';
@@ -57,12 +59,6 @@ export interface StreamServerDeps {
   readonly logger: Logger;
   /** Whether ELS should take traffic, with the state of each dependency (`/readyz`). */
   readonly ready: () => Promise<Readiness>;
-}
-
-/** What `/readyz` reports: 200 when `ready`, else 503; one `name: state` line per check. */
-export interface Readiness {
-  readonly ready: boolean;
-  readonly checks: Readonly<Record<string, string>>;
 }
 
 /** Where the stream server listens. */
@@ -214,27 +210,6 @@ export async function startStreamServer(
 }
 
 function serveHttp(req: IncomingMessage, res: ServerResponse, deps: StreamServerDeps): void {
-  const path = (req.url ?? '/').split('?')[0];
-  const reply = (code: number, body: string, type = 'text/plain; charset=utf-8'): void => {
-    res.writeHead(code, { 'content-type': type }).end(body);
-  };
-  if (path === '/healthz') return reply(200, 'ok\n');
-  if (path === '/readyz') {
-    deps.ready().then(
-      ({ ready, checks }) => {
-        const lines = Object.entries(checks).map(([name, state]) => `${name}: ${state}\n`);
-        reply(ready ? 200 : 503, `${ready ? 'ready' : 'not ready'}\n${lines.join('')}`);
-      },
-      () => reply(503, 'not ready\n'),
-    );
-    return;
-  }
-  if (path === '/metrics') {
-    deps.metrics.registry.metrics().then(
-      (text) => reply(200, text, deps.metrics.registry.contentType),
-      () => reply(500, 'metrics unavailable\n'),
-    );
-    return;
-  }
-  reply(404, 'not found\n');
+  if (answerProbe(req, res, { registry: deps.metrics.registry, ready: deps.ready })) return;
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
 }
