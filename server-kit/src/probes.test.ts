@@ -11,7 +11,7 @@ async function serve(ready: () => Promise<Readiness>): Promise<string> {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'probe-test' });
   const server = await startProbeServer({ registry, ready }, 0, '127.0.0.1');
-  close = server.close;
+  close = () => server.close();
   return `http://127.0.0.1:${server.port}`;
 }
 
