@@ -3,7 +3,7 @@
 // `startApiServer`; `main.ts` builds the real adapters and calls it too.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { startProbeServer } from '@vane/server-kit';
+import { grpcCodeName, startProbeServer } from '@vane/server-kit';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AccessTokenServiceService } from '@vane/gen/node/vane/admin/v1/access_token_service';
@@ -249,7 +249,7 @@ export async function startApiServer(
   const registry = new Registry();
   const calls = new Counter({
     name: 'vane_api_grpc_calls_total',
-    help: 'Admin gRPC calls by method and status code',
+    help: 'Admin gRPC calls by method and status code name (OK, NOT_FOUND, …)',
     labelNames: ['method', 'code'],
     registers: [registry],
   });
@@ -282,7 +282,7 @@ export async function startApiServer(
     },
   });
   const observe = (method: string, code: number, seconds: number): void => {
-    calls.inc({ method, code: String(code) });
+    calls.inc({ method, code: grpcCodeName(code) });
     latency.observe({ method }, seconds);
   };
   const authenticate = (m: Parameters<Authenticator['authenticate']>[0]) =>

@@ -16,3 +16,4 @@ export {
 export type { Env, LogLevel } from './config.js';
 export { PROBE_PATHS, answerProbe, readinessText, startProbeServer } from './probes.js';
 export type { Probes, Readiness } from './probes.js';
+export { grpcCodeName } from './grpc-code.js';

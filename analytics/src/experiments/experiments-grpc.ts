@@ -1,6 +1,8 @@
 // gRPC handlers of `vane.analytics.v1.ExperimentResultsService`: map proto ↔ domain, call the
 // service.
+import { status } from '@grpc/grpc-js';
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import { grpcCodeName } from '@vane/server-kit';
 import {
   InvalidReason as ProtoInvalidReason,
   type ExperimentResultsServiceServer,
@@ -109,12 +111,12 @@ export function experimentsGrpcHandlers(
       };
       run().then(
         (response) => {
-          metrics.grpcCalls.inc({ method, code: 'OK' });
+          metrics.grpcCalls.inc({ method, code: grpcCodeName(status.OK) });
           callback(null, response);
         },
         (err: unknown) => {
           const error = toServiceError(err, logger, method);
-          metrics.grpcCalls.inc({ method, code: String(error.code) });
+          metrics.grpcCalls.inc({ method, code: grpcCodeName(error.code ?? status.UNKNOWN) });
           callback(error);
         },
       );

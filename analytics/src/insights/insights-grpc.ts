@@ -1,5 +1,7 @@
 // gRPC handlers of `vane.analytics.v1.InsightsService`: map proto ↔ domain, call the service.
+import { status } from '@grpc/grpc-js';
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import { grpcCodeName } from '@vane/server-kit';
 import {
   BucketInterval as ProtoInterval,
   type GetFlagInsightsRequest,
@@ -68,12 +70,12 @@ export function insightsGrpcHandlers(
       };
       run().then(
         (response) => {
-          metrics.grpcCalls.inc({ method, code: 'OK' });
+          metrics.grpcCalls.inc({ method, code: grpcCodeName(status.OK) });
           callback(null, response);
         },
         (err: unknown) => {
           const error = toServiceError(err, logger, method);
-          metrics.grpcCalls.inc({ method, code: String(error.code) });
+          metrics.grpcCalls.inc({ method, code: grpcCodeName(error.code ?? status.UNKNOWN) });
           callback(error);
         },
       );

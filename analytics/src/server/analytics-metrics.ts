@@ -75,7 +75,7 @@ export function createAnalyticsMetrics(
     }),
     grpcCalls: new Counter({
       name: 'vane_analytics_grpc_calls_total',
-      help: 'gRPC calls by method and status code',
+      help: 'gRPC calls by method and status code name (OK, NOT_FOUND, …)',
       labelNames: ['method', 'code'],
       registers,
     }),
