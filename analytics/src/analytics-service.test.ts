@@ -298,7 +298,9 @@ describe('health, probes and metrics', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/vane_analytics_ingested_events_total \d+/);
     expect(metrics).toMatch(/vane_analytics_consumer_lag 0/);
-    expect(metrics).toContain('vane_analytics_grpc_calls_total{method="GetFlagInsights",code="INVALID_ARGUMENT"}');
+    expect(metrics).toContain(
+      'vane_analytics_grpc_calls_total{method="GetFlagInsights",code="INVALID_ARGUMENT"}',
+    );
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 });
