@@ -25,6 +25,10 @@ describe('OFREP mapping', () => {
         { name: 'none', value: null },
       ],
     });
+    expect(contextToUser({ context: { targetingKey: 'k', name: '' } })).toEqual({
+      keyId: 'k',
+      customizedProperties: [{ name: 'name', value: '' }],
+    });
     expect(contextToUser(undefined)).toEqual({ keyId: '' });
     expect(contextToUser({})).toEqual({ keyId: '', customizedProperties: [] });
     expect(contextToUser([])).toBe('the body must be a JSON object');

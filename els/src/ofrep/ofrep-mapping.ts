@@ -62,7 +62,8 @@ export function contextToUser(body: unknown): EndUser | string {
     if (value === undefined) continue;
     const text = value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
     if (text !== null && text.length > MAX_ATTRIBUTE_LENGTH) return `${attr} is too long`;
-    if (attr === 'name' && typeof value === 'string') name = value;
+    // An empty name is no name, as in `vane.model.v1.EndUser` (conditions on `name` never match).
+    if (attr === 'name' && typeof value === 'string' && value !== '') name = value;
     customizedProperties.push({ name: attr, value: text });
   }
   return { keyId, ...(name !== undefined ? { name } : {}), customizedProperties };

@@ -20,5 +20,7 @@ export function toEndUser(user: VaneUser): EndUser {
   for (const [name, value] of Object.entries(user.attributes ?? {})) {
     if (value !== null && value !== undefined) props.push({ name, value: String(value) });
   }
-  return { keyId: user.keyId, name: user.name ?? null, customizedProperties: props };
+  // An empty name is no name, as in `vane.model.v1.EndUser`: the same user is evaluated alike here
+  // and by ELS for the client SDK.
+  return { keyId: user.keyId, name: user.name || null, customizedProperties: props };
 }
