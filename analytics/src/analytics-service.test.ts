@@ -1,7 +1,7 @@
 // An instance on the memory adapters with a real gRPC server on port 0 and real grpc-js clients:
 // ingest through the bus, both RPCs, error details, auth, health and the HTTP probes.
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { MemoryBroker } from '@vane/core';
+import { errorInfoFromMetadata, MemoryBroker, toServiceError } from '@vane/server-kit';
 import {
   InvalidReason,
   type GetExperimentResultsRequest,
@@ -14,7 +14,6 @@ import { service as healthService } from 'grpc-health-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
-import { errorInfoFromMetadata, toServiceError } from './errors/grpc-errors.js';
 import { eventually } from './ingest/insight-bus-conformance.js';
 import { flagEvent } from './ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './ingest/insight-record.js';
@@ -299,7 +298,7 @@ describe('health, probes and metrics', () => {
     expect(metrics).toMatch(/vane_analytics_ingested_events_total \d+/);
     expect(metrics).toMatch(/vane_analytics_consumer_lag 0/);
     expect(metrics).toContain(
-      'vane_analytics_grpc_calls_total{method="GetFlagInsights",code="INVALID_ARGUMENT"}',
+      'vane_analytics_grpc_calls_total{method="InsightsService/GetFlagInsights",code="INVALID_ARGUMENT"}',
     );
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });

@@ -2,21 +2,20 @@
 // topic, the gRPC API (insights, experiment results, health, reflection) and the HTTP probes and
 // metrics. The composition root (`main.ts`) and the embedded launcher call `startAnalytics`.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { addReflection } from './server/reflection.js';
-import { HealthImplementation } from 'grpc-health-check';
-import { startProbeServer } from '@vane/server-kit';
-import type { Readiness } from '@vane/server-kit';
+import { grpcCallMetrics, serveServices, startProbeServer, unaryService } from '@vane/server-kit';
+import type { HandlerDeps, Readiness } from '@vane/server-kit';
 import type { Logger } from 'pino';
 import { ExperimentResultsServiceService } from '@vane/gen/node/vane/analytics/v1/experiment_results_service';
 import { InsightsServiceService } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { ExperimentResultsService } from './experiments/experiment-results-service.js';
-import { experimentsGrpcHandlers } from './experiments/experiments-grpc.js';
+import { experimentsGrpcMethods } from './experiments/experiments-grpc.js';
 import type { InsightBus } from './ingest/insight-bus.js';
 import { InsightConsumer } from './ingest/insight-consumer.js';
 import type { InsightStore } from './ingest/insight-store.js';
 import { FlagInsightsService } from './insights/flag-insights-service.js';
-import { insightsGrpcHandlers } from './insights/insights-grpc.js';
+import { insightsGrpcMethods } from './insights/insights-grpc.js';
 import { createAnalyticsMetrics } from './server/analytics-metrics.js';
+import { internalTokenAuth } from './server/grpc-auth.js';
 
 /** The adapters an instance runs on (the caller builds them and closes them after `stop`). */
 export interface AnalyticsDeps {
@@ -55,11 +54,6 @@ export interface RunningAnalytics {
   stop(): Promise<void>;
 }
 
-const SERVICES = [
-  'vane.analytics.v1.InsightsService',
-  'vane.analytics.v1.ExperimentResultsService',
-];
-
 /** Starts the consumer, the gRPC server and the HTTP server. */
 export async function startAnalytics(
   deps: AnalyticsDeps,
@@ -81,25 +75,28 @@ export async function startAnalytics(
   await store.ping();
   await consumer.start();
 
-  const handlerDeps = {
+  const handlerDeps: HandlerDeps<void> = {
+    authenticate: internalTokenAuth(options.internalToken),
     logger: logger.child({ module: 'grpc' }),
-    metrics,
-    internalToken: options.internalToken,
+    observe: grpcCallMetrics(metrics.registry, 'vane_analytics', 'Analytics'),
   };
   const server = new Server();
-  server.addService(
-    InsightsServiceService,
-    insightsGrpcHandlers(new FlagInsightsService(store, options.now), handlerDeps),
+  const served = serveServices(
+    server,
+    [
+      unaryService(
+        InsightsServiceService,
+        insightsGrpcMethods(new FlagInsightsService(store, options.now)),
+        handlerDeps,
+      ),
+      unaryService(
+        ExperimentResultsServiceService,
+        experimentsGrpcMethods(new ExperimentResultsService(store, options.now)),
+        handlerDeps,
+      ),
+    ],
+    { reflection: options.reflection ?? false },
   );
-  server.addService(
-    ExperimentResultsServiceService,
-    experimentsGrpcHandlers(new ExperimentResultsService(store, options.now), handlerDeps),
-  );
-  const health = new HealthImplementation(
-    Object.fromEntries(['', ...SERVICES].map((s) => [s, 'SERVING' as const])),
-  );
-  health.addToServer(server);
-  if (options.reflection) addReflection(server, SERVICES);
   const grpcPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(
       `${host}:${options.grpcPort}`,
@@ -133,7 +130,7 @@ export async function startAnalytics(
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
-        for (const s of ['', ...SERVICES]) health.setStatus(s, 'NOT_SERVING');
+        served.notServing();
         await consumer.stop();
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.forceShutdown(), 5000);

@@ -4,7 +4,7 @@
 // counting.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metric';
 import { testServers } from '@vane/scripts/rig';

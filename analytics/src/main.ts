@@ -2,11 +2,9 @@
 // (ClickHouse or memory store, Kafka or memory bus), starts the instance and shuts it down
 // gracefully on SIGINT/SIGTERM (stop consuming, write the current batch, close gRPC and HTTP).
 import { createClient } from '@clickhouse/client';
-import { MemoryBroker } from '@vane/core';
-import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { startAnalytics } from './analytics-service.js';
-import { loadOrExit } from '@vane/server-kit';
+import { kafkaClient, loadOrExit, MemoryBroker } from '@vane/server-kit';
 import { loadConfig } from './config.js';
 import { ClickHouseInsightStore } from './ingest/clickhouse-insight-store.js';
 import type { InsightBus } from './ingest/insight-bus.js';
@@ -35,11 +33,7 @@ async function buildBus(): Promise<InsightBus> {
       maxBatch: config.batchSize,
     });
   }
-  const kafka = new Kafka({
-    clientId: 'vane-analytics',
-    brokers: [...config.kafkaBrokers],
-    logLevel: logLevel.WARN,
-  });
+  const kafka = kafkaClient('vane-analytics', config.kafkaBrokers);
   const bus = new KafkaInsightBus(kafka, {
     topicPrefix: config.topicPrefix,
     logger: logger.child({ module: 'kafka' }),

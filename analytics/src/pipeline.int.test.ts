@@ -1,7 +1,8 @@
 // End to end on the real Kafka and ClickHouse: insight events (with SDK retries and poison
 // messages) go in through the insights topic; flag insights and experiment results come out of
 // the gRPC API, and they equal what the in-memory reference computes from the same events.
-import { MemoryBroker, TOPICS, topicName } from '@vane/core';
+import { TOPICS, topicName } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import {
   InvalidReason,
   type GetExperimentResultsRequest,

@@ -2,10 +2,10 @@
 // the end-user consumer and the health endpoint. Tests and the embedded launcher call
 // `startApiServer`; `main.ts` builds the real adapters and calls it too.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
-import { grpcCodeName, startProbeServer } from '@vane/server-kit';
+import { grpcCallMetrics, serveServices, startProbeServer, unaryService } from '@vane/server-kit';
+import type { HandlerDeps } from '@vane/server-kit';
 import type { Logger } from 'pino';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { AccessTokenServiceService } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import { AuditLogServiceService } from '@vane/gen/node/vane/admin/v1/audit_log_service';
 import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_service';
@@ -26,6 +26,7 @@ import type { TokenUsageDoc } from './access-tokens/token-usage.js';
 import { auditLogService } from './audit/audit-log-service.js';
 import { afterRelay } from './changes/after-relay.js';
 import { Authenticator } from './auth/authenticator.js';
+import type { Principal } from './auth/principal.js';
 import type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
 import { AUDIT_COLLECTION } from './changes/audit-entry.js';
 import type { AuditDoc } from './changes/audit-entry.js';
@@ -54,8 +55,6 @@ import { experimentService } from './experiments/experiment-service.js';
 import { METRICS } from './metrics/metric-doc.js';
 import type { MetricDoc } from './metrics/metric-doc.js';
 import { metricService } from './metrics/metric-service.js';
-import { grpcHandlers } from './grpc/grpc-handlers.js';
-import { addReflection } from './grpc/reflection.js';
 import { PROJECTS } from './projects/project-doc.js';
 import type { ProjectDoc } from './projects/project-doc.js';
 import { projectService } from './projects/project-service.js';
@@ -63,6 +62,7 @@ import { SEGMENTS } from './segments/segment-doc.js';
 import type { SegmentDoc } from './segments/segment-doc.js';
 import { segmentService } from './segments/segment-service.js';
 import type { Collection, DocumentStore, Json, StoredDocument } from './store/document-store.js';
+import { isStoreOutage } from './store/store-outage.js';
 
 /** The adapters the api-server runs on. */
 export interface ApiServerDeps {
@@ -247,19 +247,7 @@ export async function startApiServer(
   const access = envAccess(environments);
 
   const registry = new Registry();
-  const calls = new Counter({
-    name: 'vane_api_grpc_calls_total',
-    help: 'Admin gRPC calls by method and status code name (OK, NOT_FOUND, …)',
-    labelNames: ['method', 'code'],
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'vane_api_grpc_call_seconds',
-    help: 'Admin gRPC call latency',
-    labelNames: ['method'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const observe = grpcCallMetrics(registry, 'vane_api', 'Admin');
   new Gauge({
     name: 'vane_api_invalid_stored_definitions',
     help: 'Stored flags and segments found breaking the contract (limits, shape) at start-up',
@@ -281,46 +269,34 @@ export async function startApiServer(
       this.set(relay.publishFailures);
     },
   });
-  const observe = (method: string, code: number, seconds: number): void => {
-    calls.inc({ method, code: grpcCodeName(code) });
-    latency.observe({ method }, seconds);
+  const handlerDeps: HandlerDeps<Principal> = {
+    authenticate: (metadata) => authenticator.authenticate(metadata),
+    logger: logger.child({ module: 'grpc' }),
+    observe,
+    errors: { isOutage: isStoreOutage },
   };
-  const authenticate = (m: Parameters<Authenticator['authenticate']>[0]) =>
-    authenticator.authenticate(m);
-  const log = logger.child({ module: 'grpc' });
 
   const server = new Server({
     'grpc.max_receive_message_length': options.maxRequestBytes ?? 4 * 1024 * 1024,
   });
-  server.addService(
-    ProjectServiceService,
-    grpcHandlers(
-      'ProjectService',
+  const served = serveServices(server, [
+    unaryService(
+      ProjectServiceService,
       projectService(projects, environments, writer),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    EnvironmentServiceService,
-    grpcHandlers(
-      'EnvironmentService',
+    unaryService(
+      EnvironmentServiceService,
       environmentService(
         environments,
         projects,
         async (envId) => (await flags.count({ envId })) + (await segments.count({ envId })),
         writer,
       ),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    FeatureFlagServiceService,
-    grpcHandlers(
-      'FeatureFlagService',
+    unaryService(
+      FeatureFlagServiceService,
       flagService({
         flags,
         segments,
@@ -330,55 +306,30 @@ export async function startApiServer(
         writer,
         analytics: deps.analytics,
       }),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    SegmentServiceService,
-    grpcHandlers(
-      'SegmentService',
+    unaryService(
+      SegmentServiceService,
       segmentService({ segments, flags, audit: auditReads, envAccess: access, writer }),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    FeatBitImportServiceService,
-    grpcHandlers(
-      'FeatBitImportService',
+    unaryService(
+      FeatBitImportServiceService,
       featBitImportService({ flags, segments, environments, envAccess: access, writer }),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    EndUserServiceService,
-    grpcHandlers(
-      'EndUserService',
+    unaryService(
+      EndUserServiceService,
       endUserService({ endUsers, flags, segments, envAccess: access, writer }),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    MetricServiceService,
-    grpcHandlers(
-      'MetricService',
+    unaryService(
+      MetricServiceService,
       metricService({ metrics, experiments, envAccess: access, writer }),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    ExperimentServiceService,
-    grpcHandlers(
-      'ExperimentService',
+    unaryService(
+      ExperimentServiceService,
       experimentService({
         experiments,
         flags,
@@ -387,39 +338,14 @@ export async function startApiServer(
         writer,
         analytics: deps.analytics,
       }),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    AccessTokenServiceService,
-    grpcHandlers(
-      'AccessTokenService',
+    unaryService(
+      AccessTokenServiceService,
       accessTokenService({ tokens, usage, writer, authenticator }),
-      authenticate,
-      log,
-      observe,
+      handlerDeps,
     ),
-  );
-  server.addService(
-    AuditLogServiceService,
-    grpcHandlers('AuditLogService', auditLogService(auditReads), authenticate, log, observe),
-  );
-
-  const health = new HealthImplementation({ '': 'SERVING', 'vane.admin.v1': 'SERVING' });
-  health.addToServer(server);
-  addReflection(server, [
-    'vane.admin.v1.ProjectService',
-    'vane.admin.v1.EnvironmentService',
-    'vane.admin.v1.FeatureFlagService',
-    'vane.admin.v1.SegmentService',
-    'vane.admin.v1.EndUserService',
-    'vane.admin.v1.MetricService',
-    'vane.admin.v1.ExperimentService',
-    'vane.admin.v1.AccessTokenService',
-    'vane.admin.v1.AuditLogService',
-    'vane.admin.v1.FeatBitImportService',
+    unaryService(AuditLogServiceService, auditLogService(auditReads), handlerDeps),
   ]);
 
   const grpcPort = await new Promise<number>((resolve, reject) => {
@@ -459,7 +385,7 @@ export async function startApiServer(
     bootstrapToken: options.bootstrapToken ? undefined : bootstrapToken,
     relay,
     async stop() {
-      health.setStatus('', 'NOT_SERVING');
+      served.notServing();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => server.forceShutdown(), 10_000);
         server.tryShutdown(() => {

@@ -2,14 +2,12 @@
 // Reads the configuration, picks real or embedded adapters, starts, and stops cleanly on SIGINT
 // and SIGTERM (in-flight calls drain, the relay flushes what it can, clients close).
 import { MongoClient } from 'mongodb';
-import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
-import { MemoryBroker } from '@vane/core';
 import { startApiServer } from './api-server.js';
 import type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
 import { KafkaChangePublisher, KafkaMessageSource } from './bus/kafka-bus.js';
 import { MemoryChangePublisher, MemoryMessageSource } from './bus/memory-bus.js';
-import { loadOrExit } from '@vane/server-kit';
+import { kafkaClient, loadOrExit, MemoryBroker } from '@vane/server-kit';
 import { loadConfig } from './config.js';
 import { grpcAnalyticsGateway } from './flags/grpc-analytics-gateway.js';
 import type { DocumentStore } from './store/document-store.js';
@@ -34,11 +32,7 @@ async function main(): Promise<void> {
   let publisher: ChangePublisher;
   let source: MessageSource;
   if (config.kafkaBrokers.length > 0) {
-    const kafka = new Kafka({
-      clientId: 'vane-api-server',
-      brokers: [...config.kafkaBrokers],
-      logLevel: logLevel.WARN,
-    });
+    const kafka = kafkaClient('vane-api-server', config.kafkaBrokers);
     publisher = new KafkaChangePublisher(kafka);
     source = new KafkaMessageSource(kafka, logger.child({ module: 'kafka' }));
   } else {

@@ -8,7 +8,7 @@ import { status } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { testServers } from '@vane/scripts/rig';
 import { startApiServer } from './api-server.js';

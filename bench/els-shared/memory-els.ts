@@ -2,7 +2,8 @@
 // feed), with one environment, and the frames the benches send or compare against.
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { MemoryBroker, TOPICS, topicName } from '@vane/core';
+import { TOPICS, topicName } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import type { EndUser, FeatureFlag } from '@vane/core';
 import { MemoryChangeFeed, MemoryEnvironmentSource, startEls } from '@vane/els';
 import type { RunningEls } from '@vane/els';

@@ -1,7 +1,7 @@
 // An in-memory api-server in this process (one event loop, as in `npm start`) and a probe that
 // measures the latency of a cheap admin call (ListProjects) while something else runs.
 import { pino } from 'pino';
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import {
   MemoryChangePublisher,
   MemoryDocumentStore,

@@ -59,11 +59,3 @@ export type { ProblemCode, ValidationContext, ValidationProblem } from './valida
 
 export { TOPICS, topicName } from './topics.js';
 export type { TopicName } from './topics.js';
-export { MemoryBroker } from './bus/memory-broker.js';
-export type {
-  BatchHandler,
-  BrokerRecord,
-  BrokerSubscription,
-  OutgoingRecord,
-  SubscribeOptions,
-} from './bus/memory-broker.js';

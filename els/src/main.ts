@@ -1,10 +1,8 @@
 // Composition root of ELS: the only place that creates the MongoDB, Kafka and Redis clients. Reads the
 // configuration, starts, and stops cleanly on SIGINT and SIGTERM (SDKs get close 1001).
-import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { loadOrExit } from '@vane/server-kit';
+import { kafkaClient, loadOrExit, redisClient } from '@vane/server-kit';
 import { loadConfig } from './config.js';
 import { startEls } from './els-server.js';
 import { MongoEnvironmentSource } from './environments/mongo-environment-source.js';
@@ -17,20 +15,10 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'els' } });
   const mongo = new MongoClient(config.mongoUrl);
   await mongo.connect();
-  const kafka = new Kafka({
-    clientId: 'vane-els',
-    brokers: [...config.kafkaBrokers],
-    logLevel: logLevel.WARN,
-  });
+  const kafka = kafkaClient('vane-els', config.kafkaBrokers);
   const events = new KafkaEventSink(kafka, logger.child({ module: 'events' }));
-  // Commands fail at once while Redis is down (ELS then serves from MongoDB and memory); the
-  // client reconnects by itself and ELS repairs what it could not write.
-  const redis = new Redis(config.redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(5000, 100 * attempt),
-  });
-  redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+  // While Redis is down ELS serves from MongoDB and memory, and repairs what it could not write.
+  const redis = redisClient(config.redisUrl, logger);
   const els = await startEls(
     {
       source: new MongoEnvironmentSource(mongo.db(config.mongoDatabase)),

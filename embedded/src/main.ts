@@ -4,11 +4,10 @@
 // line while starting, then a banner with the URLs and the owner token; stops cleanly on Ctrl-C.
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { loadOrExit } from '@vane/server-kit';
+import { kafkaClient, loadOrExit, redisClient } from '@vane/server-kit';
 import { USAGE, applyFlags, loadEmbeddedConfig } from './embedded-config.js';
 import type { EmbeddedConfig } from './embedded-config.js';
 import { startEmbedded } from './start-embedded.js';
@@ -49,25 +48,15 @@ try {
     servers.mongo = mongo.db(config.mongoDatabase);
   }
   if (config.kafkaBrokers.length > 0) {
-    servers.kafka = new Kafka({
-      clientId: 'vane-embedded',
-      brokers: [...config.kafkaBrokers],
-      logLevel: logLevel.WARN,
-    });
+    servers.kafka = kafkaClient('vane-embedded', config.kafkaBrokers);
   }
   if (config.clickhouseUrl) {
     clickhouse = createClient({ url: config.clickhouseUrl });
     servers.clickhouse = clickhouse;
   }
   if (config.redisUrl) {
-    // Commands fail at once while Redis is down (ELS then serves from the store and memory);
-    // the client reconnects by itself.
-    redis = new Redis(config.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt) => Math.min(5000, 100 * attempt),
-    });
-    redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+    // While Redis is down ELS serves from the store and memory.
+    redis = redisClient(config.redisUrl, logger);
     servers.redis = redis;
   }
   vane = await startEmbedded(config, logger, progress, servers);

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import {
   ClickHouseInsightStore,
   KafkaInsightBus,

@@ -1,6 +1,5 @@
 // Experiment results: validates an experiment spec, reads the per-variation aggregates from the
 // store and runs the statistics (contract: ExperimentResultsService).
-import { Unavailable, Violations } from '../errors/domain-errors.js';
 import type { InsightStore } from '../ingest/insight-store.js';
 import {
   analyzeExperiment,
@@ -8,6 +7,7 @@ import {
   type ExperimentAnalysis,
   type MetricKind,
 } from '../stats/experiment-analysis.js';
+import { Unavailable, Violations } from '@vane/server-kit';
 
 /** FeatBit's defaults. */
 export const DEFAULT_ALPHA = 0.05;
@@ -50,47 +50,47 @@ export class ExperimentResultsService {
     const now = this.now();
     const v = new Violations();
     const f = (name: string): string => `spec.${name}`;
-    v.check(req.envId.trim() === '', f('env_id'), 'is required');
-    v.check(req.flagKey.trim() === '', f('flag_key'), 'is required');
-    v.check(req.variations.length < 2, f('variations'), 'needs at least two variations');
+    v.check(req.envId.trim() !== '', f('env_id'), 'is required');
+    v.check(req.flagKey.trim() !== '', f('flag_key'), 'is required');
+    v.check(req.variations.length >= 2, f('variations'), 'needs at least two variations');
     const ids = new Set<string>();
     req.variations.forEach((variation, i) => {
       const id = variation.variationId;
-      v.check(id.trim() === '', f(`variations[${i}].variation_id`), 'is required');
+      v.check(id.trim() !== '', f(`variations[${i}].variation_id`), 'is required');
       v.check(
-        id !== '' && ids.has(id),
+        id === '' || !ids.has(id),
         f(`variations[${i}].variation_id`),
         `duplicates ${JSON.stringify(id)}`,
       );
       ids.add(id);
       const w = variation.trafficWeight;
-      v.check(!(w >= 0 && w <= 1), f(`variations[${i}].traffic_weight`), 'must be in [0, 1]');
+      v.check(w >= 0 && w <= 1, f(`variations[${i}].traffic_weight`), 'must be in [0, 1]');
     });
     v.check(
-      !ids.has(req.baselineVariationId),
+      ids.has(req.baselineVariationId),
       f('baseline_variation_id'),
       'must be the id of one of the variations',
     );
-    v.check(req.metricEventName.trim() === '', f('metric_event_name'), 'is required');
+    v.check(req.metricEventName.trim() !== '', f('metric_event_name'), 'is required');
     v.check(
-      req.metric === 'unspecified' || req.metric === 'invalid',
+      req.metric === 'conversion' || req.metric === 'numeric',
       f('metric_type'),
       'must be METRIC_TYPE_CONVERSION or METRIC_TYPE_NUMERIC',
     );
-    v.check(req.successCriterion === 'invalid', f('success_criterion'), 'unknown value');
-    v.check(req.startMs === undefined, f('window.start_time'), 'is required');
+    v.check(req.successCriterion !== 'invalid', f('success_criterion'), 'unknown value');
+    v.check(req.startMs !== undefined, f('window.start_time'), 'is required');
     v.check(
-      req.startMs !== undefined && req.endMs !== undefined && req.endMs < req.startMs,
+      req.startMs === undefined || req.endMs === undefined || req.endMs >= req.startMs,
       f('window.end_time'),
       'must not be before start_time',
     );
     v.check(
-      req.alpha !== 0 && !(req.alpha > 0 && req.alpha <= 0.5),
+      req.alpha === 0 || (req.alpha > 0 && req.alpha <= 0.5),
       f('alpha'),
       'must be in (0, 0.5], or 0 for 0.05',
     );
     v.check(
-      !Number.isInteger(req.minUsersPerVariation) || req.minUsersPerVariation < 0,
+      Number.isInteger(req.minUsersPerVariation) && req.minUsersPerVariation >= 0,
       f('min_users_per_variation'),
       'must be 0 (for 30) or more',
     );

@@ -1,19 +1,12 @@
-// gRPC handlers of `vane.analytics.v1.ExperimentResultsService`: map proto ↔ domain, call the
-// service.
-import { status } from '@grpc/grpc-js';
-import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import { grpcCodeName } from '@vane/server-kit';
+// The methods of `vane.analytics.v1.ExperimentResultsService`: map proto ↔ domain, call the
+// service (server-kit's `grpcHandlers` adds auth, metrics and errors).
+import type { AsyncService } from '@vane/server-kit';
 import {
   InvalidReason as ProtoInvalidReason,
   type ExperimentResultsServiceServer,
-  type GetExperimentResultsRequest,
-  type GetExperimentResultsResponse,
   type VariationResult,
 } from '@vane/gen/node/vane/analytics/v1/experiment_results_service';
 import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metric';
-import { toServiceError } from '../errors/grpc-errors.js';
-import type { GrpcHandlerDeps } from '../server/grpc-handler-deps.js';
-import { checkInternalToken } from '../server/grpc-auth.js';
 import type { InvalidReason, VariationAnalysis } from '../stats/experiment-analysis.js';
 import type { ExperimentRequest, ExperimentResultsService } from './experiment-results-service.js';
 
@@ -71,55 +64,36 @@ function toProto(v: VariationAnalysis): VariationResult {
   };
 }
 
-/** The ExperimentResultsService implementation over an `ExperimentResultsService`. */
-export function experimentsGrpcHandlers(
+/** The methods of ExperimentResultsService over an `ExperimentResultsService`. */
+export function experimentsGrpcMethods(
   service: ExperimentResultsService,
-  { logger, metrics, internalToken }: GrpcHandlerDeps,
-): ExperimentResultsServiceServer {
+): AsyncService<ExperimentResultsServiceServer, void> {
   return {
-    getExperimentResults(
-      call: ServerUnaryCall<GetExperimentResultsRequest, GetExperimentResultsResponse>,
-      callback: sendUnaryData<GetExperimentResultsResponse>,
-    ): void {
-      const method = 'GetExperimentResults';
-      const run = async (): Promise<GetExperimentResultsResponse> => {
-        checkInternalToken(call.metadata, internalToken);
-        const spec = call.request.spec;
-        const results = await service.get({
-          envId: spec?.envId ?? '',
-          flagKey: spec?.flagKey ?? '',
-          variations: spec?.variations ?? [],
-          baselineVariationId: spec?.baselineVariationId ?? '',
-          metricEventName: spec?.metricEventName ?? '',
-          metric: metricOf(spec?.metricType ?? MetricType.METRIC_TYPE_UNSPECIFIED),
-          successCriterion: criterionOf(
-            spec?.successCriterion ?? SuccessCriterion.SUCCESS_CRITERION_UNSPECIFIED,
-          ),
-          startMs: spec?.window?.startTime?.getTime(),
-          endMs: spec?.window?.endTime?.getTime(),
-          alpha: spec?.alpha ?? 0,
-          minUsersPerVariation: spec?.minUsersPerVariation ?? 0,
-        });
-        return {
-          results: {
-            variations: results.variations.map(toProto),
-            srm: { ...results.srm },
-            computedAt: new Date(results.computedAtMs),
-            exposedUsers: results.exposedUsers,
-          },
-        };
+    async getExperimentResults(request) {
+      const spec = request.spec;
+      const results = await service.get({
+        envId: spec?.envId ?? '',
+        flagKey: spec?.flagKey ?? '',
+        variations: spec?.variations ?? [],
+        baselineVariationId: spec?.baselineVariationId ?? '',
+        metricEventName: spec?.metricEventName ?? '',
+        metric: metricOf(spec?.metricType ?? MetricType.METRIC_TYPE_UNSPECIFIED),
+        successCriterion: criterionOf(
+          spec?.successCriterion ?? SuccessCriterion.SUCCESS_CRITERION_UNSPECIFIED,
+        ),
+        startMs: spec?.window?.startTime?.getTime(),
+        endMs: spec?.window?.endTime?.getTime(),
+        alpha: spec?.alpha ?? 0,
+        minUsersPerVariation: spec?.minUsersPerVariation ?? 0,
+      });
+      return {
+        results: {
+          variations: results.variations.map(toProto),
+          srm: { ...results.srm },
+          computedAt: new Date(results.computedAtMs),
+          exposedUsers: results.exposedUsers,
+        },
       };
-      run().then(
-        (response) => {
-          metrics.grpcCalls.inc({ method, code: grpcCodeName(status.OK) });
-          callback(null, response);
-        },
-        (err: unknown) => {
-          const error = toServiceError(err, logger, method);
-          metrics.grpcCalls.inc({ method, code: grpcCodeName(error.code ?? status.UNKNOWN) });
-          callback(error);
-        },
-      );
     },
   };
 }

@@ -1,4 +1,5 @@
-import { MemoryBroker, TOPICS } from '@vane/core';
+import { TOPICS } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalyticsMetrics } from '../server/analytics-metrics.js';

@@ -1,4 +1,4 @@
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import { insightBusConformance } from './insight-bus-conformance.js';
 import { MemoryInsightBus } from './memory-insight-bus.js';
 

@@ -1,6 +1,7 @@
 // The insight bus on the in-process MemoryBroker (embedded default and unit tests): one partition
 // per topic, commit after the handler resolves, redelivery after a rejection.
-import { type MemoryBroker, TOPICS, topicName } from '@vane/core';
+import { TOPICS, topicName } from '@vane/core';
+import type { MemoryBroker } from '@vane/server-kit';
 import type {
   BusBatchHandler,
   BusSubscription,

@@ -3,7 +3,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { startAnalytics, type RunningAnalytics } from '../analytics-service.js';
 import { eventually } from '../ingest/insight-bus-conformance.js';

@@ -1,7 +1,7 @@
 // Flag insights: evaluations per variation over UTC-aligned time buckets, every bucket of the
 // window present (empty ones too), plus totals and distinct users (contract: InsightsService).
-import { Unavailable, Violations } from '../errors/domain-errors.js';
 import type { InsightStore, VariationCountRow } from '../ingest/insight-store.js';
+import { Unavailable, Violations } from '@vane/server-kit';
 
 /** Bucket sizes of the contract. */
 export type BucketInterval = 'minute' | 'hour' | 'day';
@@ -61,12 +61,12 @@ export class FlagInsightsService {
   /** Throws InvalidArgument (every bad field) or Unavailable (store down). */
   async get(req: FlagInsightsRequest): Promise<FlagInsightsResult> {
     const v = new Violations();
-    v.check(req.envId.trim() === '', 'env_id', 'is required');
-    v.check(req.flagKey.trim() === '', 'flag_key', 'is required');
+    v.check(req.envId.trim() !== '', 'env_id', 'is required');
+    v.check(req.flagKey.trim() !== '', 'flag_key', 'is required');
     const endMs = req.endMs ?? this.now();
     const startMs = req.startMs ?? endMs - DEFAULT_WINDOW_MS;
     v.check(
-      endMs < startMs,
+      endMs >= startMs,
       req.endMs === undefined ? 'time_range.start_time' : 'time_range.end_time',
       req.endMs === undefined ? 'must not be in the future' : 'must not be before start_time',
     );
@@ -80,7 +80,7 @@ export class FlagInsightsService {
     const bucketMs = INTERVAL_MS[interval];
     const count = bucketCount(startMs, endMs, bucketMs);
     v.check(
-      count > MAX_BUCKETS,
+      count <= MAX_BUCKETS,
       'time_range',
       `spans ${count} ${interval} buckets; at most ${MAX_BUCKETS} are allowed (choose a larger interval)`,
     );

@@ -2,7 +2,7 @@
 // so that several instances in one process (tests, embedded mode) do not collide.
 import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 
-/** The metrics the ingest path and the gRPC handlers update. */
+/** The metrics of the ingest path (the gRPC call metrics are server-kit's `grpcCallMetrics`). */
 export interface AnalyticsMetrics {
   readonly registry: Registry;
   /** Events handed to the store (after in-batch de-duplication). */
@@ -17,8 +17,6 @@ export interface AnalyticsMetrics {
   readonly duplicatesDropped: Counter;
   /** Messages sent to the dead-letter topic. */
   readonly deadLettered: Counter;
-  /** gRPC calls by method and status code. */
-  readonly grpcCalls: Counter<'method' | 'code'>;
 }
 
 /** Creates the registry and metrics; `lag` (if given) feeds the consumer-lag gauge on scrape. */
@@ -71,12 +69,6 @@ export function createAnalyticsMetrics(
     deadLettered: new Counter({
       name: 'vane_analytics_dead_lettered_total',
       help: 'Poison messages sent to the dead-letter topic',
-      registers,
-    }),
-    grpcCalls: new Counter({
-      name: 'vane_analytics_grpc_calls_total',
-      help: 'gRPC calls by method and status code name (OK, NOT_FOUND, …)',
-      labelNames: ['method', 'code'],
       registers,
     }),
   };

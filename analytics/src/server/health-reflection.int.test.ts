@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import { grpcurlPath } from '@vane/scripts/rig';
 import { startAnalytics, type RunningAnalytics } from '../analytics-service.js';
 import { MemoryInsightBus } from '../ingest/memory-insight-bus.js';

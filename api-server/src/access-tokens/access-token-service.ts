@@ -11,8 +11,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { requireRole, roleName } from '../auth/principal.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
-import { NotFound } from '../errors/domain-errors.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { listPage } from '../shared/paging.js';
 import { validate } from '../shared/validation.js';
 import { KeyedMutex } from '../store/keyed-mutex.js';
@@ -30,6 +29,7 @@ import {
   withinAuthority,
 } from './token-authority.js';
 import type { TokenUsage } from './token-usage.js';
+import { NotFound } from '@vane/server-kit';
 
 /** The proto form of a stored token (never its hash). */
 export function accessTokenToProto(doc: AccessTokenDoc, lastUsedAt?: number): AccessToken {
@@ -95,7 +95,7 @@ function validateCreate(req: CreateAccessTokenRequest, principal: Principal): vo
 /** AccessTokenService: ADMIN manages the tokens within its authority; anyone asks "who am I". */
 export function accessTokenService(
   deps: AccessTokenServiceDeps,
-): AsyncService<AccessTokenServiceServer> {
+): AdminService<AccessTokenServiceServer> {
   const { tokens, usage, writer, authenticator } = deps;
   // Revocations run one at a time, so that two cannot both pass the last-OWNER check here.
   const revocations = new KeyedMutex();

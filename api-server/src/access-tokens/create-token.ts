@@ -5,9 +5,9 @@ import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import { SYSTEM } from '../auth/principal.js';
 import { hashToken, newTokenSecret, tokenDisplayPrefix } from '../auth/token-secret.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
-import { AlreadyExists } from '../errors/domain-errors.js';
 import type { Collection } from '../store/document-store.js';
 import type { AccessTokenDoc } from './access-token-doc.js';
+import { AlreadyExists } from '@vane/server-kit';
 
 /** What a new token is. */
 export interface NewToken {

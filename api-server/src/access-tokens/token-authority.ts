@@ -6,9 +6,9 @@ import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { Principal } from '../auth/principal.js';
-import { FailedPrecondition } from '../errors/domain-errors.js';
 import type { Filter } from '../store/document-store.js';
 import type { AccessTokenDoc } from './access-token-doc.js';
+import { FailedPrecondition } from '@vane/server-kit';
 
 /** Every assignable role, lowest first. */
 export const ROLES: readonly Role[] = [

@@ -6,9 +6,9 @@ import type { Logger } from 'pino';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { UsageRecorder } from '../auth/authenticator.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
-import { NotFound } from '../errors/domain-errors.js';
 import { DuplicateKeyError } from '../store/document-store.js';
 import type { Collection, StoredDocument } from '../store/document-store.js';
+import { NotFound } from '@vane/server-kit';
 
 /** Collection of last-use times, one document per token that has authenticated (id = token id). */
 export const TOKEN_USAGE = { name: 'access_token_usage' } as const;

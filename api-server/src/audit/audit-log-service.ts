@@ -8,7 +8,7 @@ import type {
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import { requireRole } from '../auth/principal.js';
 import type { AuditDoc } from '../changes/audit-entry.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { filtersOf, listPage } from '../shared/paging.js';
 import type { Collection, Filter } from '../store/document-store.js';
 import { actionStrings, auditAction } from './audit-action.js';
@@ -39,7 +39,7 @@ export function auditEntryToProto(doc: AuditDoc): AuditLogEntry {
 }
 
 /** AuditLogService: VIEWER in scope; access-token entries need ADMIN. */
-export function auditLogService(audit: Collection<AuditDoc>): AsyncService<AuditLogServiceServer> {
+export function auditLogService(audit: Collection<AuditDoc>): AdminService<AuditLogServiceServer> {
   return {
     async listAuditLogEntries(req, { principal }) {
       requireRole(principal, Role.ROLE_VIEWER);

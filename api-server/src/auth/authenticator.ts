@@ -3,10 +3,10 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import type { AccessTokenDoc } from '../access-tokens/access-token-doc.js';
-import { Unauthenticated } from '../errors/domain-errors.js';
 import type { Collection } from '../store/document-store.js';
 import type { Principal } from './principal.js';
 import { hashToken } from './token-secret.js';
+import { Unauthenticated } from '@vane/server-kit';
 
 /** How long a looked-up token is trusted before it is read again (revocation delay), in ms. */
 const CACHE_MS = 2000;

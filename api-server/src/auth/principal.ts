@@ -1,7 +1,7 @@
 // Who is calling, and what they may do: the authenticated access token.
 import { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
-import { PermissionDenied } from '../errors/domain-errors.js';
+import { PermissionDenied } from '@vane/server-kit';
 
 /** The authenticated caller of an admin RPC. */
 export interface Principal {

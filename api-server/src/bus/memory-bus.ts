@@ -1,5 +1,5 @@
-// The embedded bus: change publisher and message source over core's in-process MemoryBroker.
-import type { MemoryBroker } from '@vane/core';
+// The embedded bus: change publisher and message source over server-kit's in-process MemoryBroker.
+import type { MemoryBroker } from '@vane/server-kit';
 import type {
   ChangePublisher,
   IncomingMessage,

@@ -5,7 +5,6 @@
 // makes a commit fail and retry.
 import { randomUUID } from 'node:crypto';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
-import { RevisionConflict, Unavailable } from '../errors/domain-errors.js';
 import { checkComment } from '../shared/validation.js';
 import { DuplicateKeyError } from '../store/document-store.js';
 import { KeyedMutex } from '../store/keyed-mutex.js';
@@ -16,6 +15,7 @@ import type {
   Json,
   StoredDocument,
 } from '../store/document-store.js';
+import { RevisionConflict, Unavailable } from '@vane/server-kit';
 
 /** Who made a change and why. */
 export interface ChangeMeta {

@@ -6,11 +6,11 @@ import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { AuditAction } from '@vane/gen/node/vane/admin/v1/audit_log_service';
 import { auditAction } from '../audit/audit-action.js';
-import { FailedPrecondition } from '../errors/domain-errors.js';
 import { listPage } from '../shared/paging.js';
 import type { Collection, Filter, StoredDocument } from '../store/document-store.js';
 import type { WriteContext } from './change-writer.js';
 import type { AuditDoc } from './audit-entry.js';
+import { FailedPrecondition } from '@vane/server-kit';
 
 /** The patch that archives (`archive`) or restores a resource; FAILED_PRECONDITION if it is already so. */
 export function archiveTransition(

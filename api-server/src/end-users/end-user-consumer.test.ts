@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { MemoryBroker, TOPICS } from '@vane/core';
+import { TOPICS } from '@vane/core';
+import { MemoryBroker, Unavailable } from '@vane/server-kit';
 import { EndUserSeen } from '@vane/gen/node/vane/events/v1/end_users';
 import { MemoryChangePublisher, MemoryMessageSource } from '../bus/memory-bus.js';
 import type { IncomingMessage } from '../bus/change-publisher.js';
 import { ChangeWriter } from '../changes/change-writer.js';
-import { Unavailable } from '../errors/domain-errors.js';
 import type { Collection } from '../store/document-store.js';
 import { MemoryDocumentStore } from '../store/memory-document-store.js';
 import { END_USERS, applySighting } from './end-user-doc.js';

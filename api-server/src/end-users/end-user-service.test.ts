@@ -10,10 +10,9 @@ import { ChangeWriter } from '../changes/change-writer.js';
 import { envAccess } from '../environments/env-access.js';
 import { ENVIRONMENTS } from '../environments/environment-doc.js';
 import type { EnvironmentDoc } from '../environments/environment-doc.js';
-import { InvalidArgument, NotFound, PermissionDenied } from '../errors/domain-errors.js';
 import { FLAGS } from '../flags/flag-doc.js';
 import type { FlagDoc } from '../flags/flag-doc.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { SEGMENTS } from '../segments/segment-doc.js';
 import type { SegmentDoc } from '../segments/segment-doc.js';
 import type { Collection } from '../store/document-store.js';
@@ -22,6 +21,7 @@ import type { EndUserServiceServer } from '@vane/gen/node/vane/admin/v1/end_user
 import { END_USERS } from './end-user-doc.js';
 import type { EndUserDoc } from './end-user-doc.js';
 import { endUserService } from './end-user-service.js';
+import { InvalidArgument, NotFound, PermissionDenied } from '@vane/server-kit';
 
 const principal = (role: Role, projectIds?: string[]): Principal => ({
   tokenId: `token-${role}`,
@@ -96,7 +96,7 @@ const user = (keyId: string, name = '', props: Record<string, string> = {}): End
 let clock: number;
 let endUsers: Collection<EndUserDoc>;
 let flags: Collection<FlagDoc>;
-let service: AsyncService<EndUserServiceServer>;
+let service: AdminService<EndUserServiceServer>;
 
 beforeEach(async () => {
   const store = await MemoryDocumentStore.open();

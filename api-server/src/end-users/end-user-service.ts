@@ -9,11 +9,10 @@ import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { EndUser } from '@vane/gen/node/vane/model/v1/end_user';
 import type { ChangeWriter } from '../changes/change-writer.js';
 import type { EnvAccess } from '../environments/env-access.js';
-import { NotFound, Unavailable } from '../errors/domain-errors.js';
 import { endUserFromProto, evaluationToProto } from '@vane/core/proto';
 import type { FlagDoc } from '../flags/flag-doc.js';
 import { compiledEnvironment } from '../flags/environment-contents.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { listPage } from '../shared/paging.js';
 import { validate } from '../shared/validation.js';
 import type { Violations } from '../shared/validation.js';
@@ -21,6 +20,7 @@ import type { SegmentDoc } from '../segments/segment-doc.js';
 import type { Collection, FieldCondition, Filter } from '../store/document-store.js';
 import { endUserId, propField, propsOf, sameState } from './end-user-doc.js';
 import type { EndUserDoc, EndUserPropertyDoc, EndUserState } from './end-user-doc.js';
+import { NotFound, Unavailable } from '@vane/server-kit';
 
 /** Longest user key accepted (`EndUser.key_id`). */
 export const MAX_USER_KEY_LENGTH = LIMITS.userKeyLength;
@@ -138,7 +138,7 @@ function upsertProperties(user: EndUser): EndUserPropertyDoc[] {
 }
 
 /** EndUserService: VIEWER reads and previews, EDITOR upserts and deletes. */
-export function endUserService(deps: EndUserServiceDeps): AsyncService<EndUserServiceServer> {
+export function endUserService(deps: EndUserServiceDeps): AdminService<EndUserServiceServer> {
   const { endUsers, envAccess, writer } = deps;
 
   async function load(envId: string, keyId: string): Promise<EndUserDoc> {

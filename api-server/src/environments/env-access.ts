@@ -4,10 +4,10 @@ import type { Role } from '@vane/gen/node/vane/admin/v1/access_token_service';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { Principal } from '../auth/principal.js';
 import { inScope, requireRole } from '../auth/principal.js';
-import { NotFound } from '../errors/domain-errors.js';
 import { validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import type { EnvironmentDoc } from './environment-doc.js';
+import { NotFound } from '@vane/server-kit';
 
 /** Checks access to an environment and returns it. */
 export interface EnvAccess {

@@ -12,8 +12,7 @@ import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { Principal } from '../auth/principal.js';
 import { inScope, requireRole } from '../auth/principal.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
-import { AlreadyExists, FailedPrecondition, NotFound } from '../errors/domain-errors.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import type { ProjectDoc } from '../projects/project-doc.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
@@ -21,6 +20,7 @@ import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import { newEnvSecret } from './env-secret.js';
 import type { EnvironmentDoc, SecretDoc } from './environment-doc.js';
+import { AlreadyExists, FailedPrecondition, NotFound } from '@vane/server-kit';
 
 const UPDATABLE = ['name', 'description'] as const;
 
@@ -63,7 +63,7 @@ export function environmentService(
   projects: Collection<ProjectDoc>,
   countEnvContents: (envId: string) => Promise<number>,
   writer: ChangeWriter,
-): AsyncService<EnvironmentServiceServer> {
+): AdminService<EnvironmentServiceServer> {
   const notFound = (id: string) => () =>
     new NotFound(ResourceType.RESOURCE_TYPE_ENVIRONMENT, id, 'environment');
   const ref = (id: string) => ({ type: ResourceType.RESOURCE_TYPE_ENVIRONMENT, display: id });

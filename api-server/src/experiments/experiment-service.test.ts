@@ -15,18 +15,10 @@ import { ChangeWriter } from '../changes/change-writer.js';
 import { envAccess } from '../environments/env-access.js';
 import { ENVIRONMENTS } from '../environments/environment-doc.js';
 import type { EnvironmentDoc } from '../environments/environment-doc.js';
-import {
-  FailedPrecondition,
-  InvalidArgument,
-  NotFound,
-  PermissionDenied,
-  RevisionConflict,
-  Unavailable,
-} from '../errors/domain-errors.js';
 import type { AnalyticsGateway } from '../flags/analytics-gateway.js';
 import { FLAGS } from '../flags/flag-doc.js';
 import type { FlagDoc } from '../flags/flag-doc.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { METRICS } from '../metrics/metric-doc.js';
 import type { MetricDoc } from '../metrics/metric-doc.js';
 import type { Collection } from '../store/document-store.js';
@@ -35,6 +27,14 @@ import { EXPERIMENTS } from './experiment-doc.js';
 import type { ExperimentDoc } from './experiment-doc.js';
 import { experimentService, variationWeights } from './experiment-service.js';
 import type { ExperimentServiceDeps } from './experiment-service.js';
+import {
+  FailedPrecondition,
+  InvalidArgument,
+  NotFound,
+  PermissionDenied,
+  RevisionConflict,
+  Unavailable,
+} from '@vane/server-kit';
 
 const principal = (role: Role): Principal => ({
   tokenId: `token-${role}`,
@@ -127,7 +127,7 @@ function metric(id: string, patch: Partial<MetricDoc> = {}): MetricDoc {
 let clock: number;
 let flags: Collection<FlagDoc>;
 let deps: ExperimentServiceDeps;
-let service: AsyncService<ExperimentServiceServer>;
+let service: AdminService<ExperimentServiceServer>;
 
 beforeEach(async () => {
   const store = await MemoryDocumentStore.open();

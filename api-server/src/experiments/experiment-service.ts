@@ -16,10 +16,9 @@ import type { Principal } from '../auth/principal.js';
 import { requireRole } from '../auth/principal.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
 import type { EnvAccess } from '../environments/env-access.js';
-import { FailedPrecondition, NotFound, Unavailable } from '../errors/domain-errors.js';
 import type { AnalyticsGateway } from '../flags/analytics-gateway.js';
 import type { FlagDoc } from '../flags/flag-doc.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import type { MetricDoc } from '../metrics/metric-doc.js';
 import { metricTypeToProto, successCriterionToProto } from '../metrics/metric-service.js';
 import { listPage } from '../shared/paging.js';
@@ -37,6 +36,7 @@ import type {
   VariationWeightDoc,
 } from './experiment-doc.js';
 import { validateEnums } from '../shared/list-request.js';
+import { FailedPrecondition, NotFound, Unavailable } from '@vane/server-kit';
 
 /** Significance level used when a create request leaves `alpha` at 0. */
 export const DEFAULT_ALPHA = 0.05;
@@ -124,7 +124,7 @@ function precondition(reason: ErrorReason, message: string, id: string): FailedP
 /** ExperimentService: VIEWER reads and gets results; EDITOR does the rest. */
 export function experimentService(
   deps: ExperimentServiceDeps,
-): AsyncService<ExperimentServiceServer> {
+): AdminService<ExperimentServiceServer> {
   const { experiments, flags, metrics, envAccess, writer } = deps;
   const notFound = (id: string) => () =>
     new NotFound(ResourceType.RESOURCE_TYPE_EXPERIMENT, id, 'experiment');

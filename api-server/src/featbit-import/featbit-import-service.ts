@@ -19,7 +19,6 @@ import type { ChangeWriter } from '../changes/change-writer.js';
 import type { EnvAccess } from '../environments/env-access.js';
 import { envIdOfSecret } from '../environments/env-secret.js';
 import type { EnvironmentDoc, SecretDoc } from '../environments/environment-doc.js';
-import { AlreadyExists, NotFound } from '../errors/domain-errors.js';
 import {
   coreFlag,
   coreSegment,
@@ -30,10 +29,9 @@ import { envVersionCounter } from '../flags/flag-doc.js';
 import type { FlagDoc } from '../flags/flag-doc.js';
 import { protoPath } from '../flags/flag-validation.js';
 import { segmentIdsOf } from '../flags/flag-mapping.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import type { SegmentDoc } from '../segments/segment-doc.js';
-import { checkComment, invalidArgument, validate } from '../shared/validation.js';
-import type { Violation } from '../errors/domain-errors.js';
+import { checkComment, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import {
   flagFromFeatBit,
@@ -46,6 +44,8 @@ import type {
   ImportedSegmentFields,
   SegmentResolver,
 } from './featbit-document.js';
+import { AlreadyExists, invalidArgument, NotFound } from '@vane/server-kit';
+import type { Violation } from '@vane/server-kit';
 
 /** Most secrets of each kind one request may carry. */
 export const MAX_IMPORTED_SECRETS = 10;
@@ -135,7 +135,7 @@ const FEATBIT_ID = (raw: unknown): string => {
 /** FeatBitImportService; see the proto for the contract. */
 export function featBitImportService(
   deps: FeatBitImportDeps,
-): AsyncService<FeatBitImportServiceServer> {
+): AdminService<FeatBitImportServiceServer> {
   const { flags, segments, environments, writer } = deps;
 
   return {

@@ -18,13 +18,7 @@ import {
 } from '../changes/versioned-resource.js';
 import type { Principal } from '../auth/principal.js';
 import type { EnvAccess } from '../environments/env-access.js';
-import {
-  AlreadyExists,
-  FailedPrecondition,
-  NotFound,
-  Unavailable,
-} from '../errors/domain-errors.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { keyLookup } from '../shared/key-lookup.js';
 import { listPage } from '../shared/paging.js';
@@ -43,6 +37,7 @@ import { assertValidFlag, checkVariationType } from './flag-validation.js';
 import { assertArchived, assertNoActiveDependants, assertNotArchived } from './flag-write-rules.js';
 import type { AnalyticsGateway } from './analytics-gateway.js';
 import { versionedListOrder } from '../shared/list-request.js';
+import { AlreadyExists, FailedPrecondition, NotFound, Unavailable } from '@vane/server-kit';
 
 const UPDATABLE = [
   'name',
@@ -87,7 +82,7 @@ export interface FlagServiceDeps {
 }
 
 /** FeatureFlagService: VIEWER reads, EDITOR writes, on the environment's project. */
-export function flagService(deps: FlagServiceDeps): AsyncService<FeatureFlagServiceServer> {
+export function flagService(deps: FlagServiceDeps): AdminService<FeatureFlagServiceServer> {
   const { flags, writer, envAccess } = deps;
   const ref = (envId: string, key: string) => ({
     type: ResourceType.RESOURCE_TYPE_FEATURE_FLAG,

@@ -3,9 +3,9 @@ import { validateFlag } from '@vane/core';
 import type { FeatureFlag, Segment, ValidationProblem } from '@vane/core';
 import { variationTypeFromProto } from '@vane/core/proto';
 import { VariationType } from '@vane/gen/node/vane/model/v1/flag';
-import type { InvalidArgument } from '../errors/domain-errors.js';
-import { invalidArgument } from '../shared/validation.js';
+import { invalidArgument } from '@vane/server-kit';
 import type { Violations } from '../shared/validation.js';
+import type { InvalidArgument } from '@vane/server-kit';
 
 /**
  * A core problem path in the proto's terms: `rules[0].conditions[1].op` →

@@ -3,10 +3,10 @@
 // active flag or a running experiment depends on it.
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
-import { FailedPrecondition } from '../errors/domain-errors.js';
 import type { ExperimentDoc } from '../experiments/experiment-doc.js';
 import type { Collection } from '../store/document-store.js';
 import type { FlagDoc } from './flag-doc.js';
+import { FailedPrecondition } from '@vane/server-kit';
 
 type FlagState = Pick<FlagDoc, 'key' | 'isArchived'>;
 

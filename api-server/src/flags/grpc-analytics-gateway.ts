@@ -4,10 +4,9 @@ import { status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { ExperimentResultsServiceService } from '@vane/gen/node/vane/analytics/v1/experiment_results_service';
 import { InsightsServiceService } from '@vane/gen/node/vane/analytics/v1/insights_service';
-import { InvalidArgument, Unavailable } from '../errors/domain-errors.js';
-import { errorInfoFromMetadata } from '../grpc/grpc-errors.js';
 import { promiseClient } from '../grpc/promise-client.js';
 import type { AnalyticsGateway } from './analytics-gateway.js';
+import { errorInfoFromMetadata, InvalidArgument, Unavailable } from '@vane/server-kit';
 
 /** Maps analytics failures to the admin API's errors: bad input stays the caller's to fix. */
 function mapError(err: unknown): never {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
 import type { TargetingRule } from '@vane/gen/node/vane/model/v1/flag';
 import { startApiServer } from '../api-server.js';

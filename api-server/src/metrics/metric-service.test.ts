@@ -10,6 +10,14 @@ import { ChangeWriter } from '../changes/change-writer.js';
 import { envAccess } from '../environments/env-access.js';
 import { ENVIRONMENTS } from '../environments/environment-doc.js';
 import type { EnvironmentDoc } from '../environments/environment-doc.js';
+import { EXPERIMENTS } from '../experiments/experiment-doc.js';
+import type { ExperimentDoc } from '../experiments/experiment-doc.js';
+import type { AdminService } from '../grpc/admin-service.js';
+import type { Collection } from '../store/document-store.js';
+import { MemoryDocumentStore } from '../store/memory-document-store.js';
+import { METRICS } from './metric-doc.js';
+import type { MetricDoc } from './metric-doc.js';
+import { metricService } from './metric-service.js';
 import {
   AlreadyExists,
   FailedPrecondition,
@@ -17,15 +25,7 @@ import {
   NotFound,
   PermissionDenied,
   RevisionConflict,
-} from '../errors/domain-errors.js';
-import { EXPERIMENTS } from '../experiments/experiment-doc.js';
-import type { ExperimentDoc } from '../experiments/experiment-doc.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
-import type { Collection } from '../store/document-store.js';
-import { MemoryDocumentStore } from '../store/memory-document-store.js';
-import { METRICS } from './metric-doc.js';
-import type { MetricDoc } from './metric-doc.js';
-import { metricService } from './metric-service.js';
+} from '@vane/server-kit';
 
 const principal = (role: Role, projectIds?: string[]): Principal => ({
   tokenId: `token-${role}`,
@@ -75,7 +75,7 @@ function metric(patch: Partial<Metric> = {}): Metric {
 }
 
 let experiments: Collection<ExperimentDoc>;
-let service: AsyncService<MetricServiceServer>;
+let service: AdminService<MetricServiceServer>;
 
 async function usedBy(metricId: string, patch: Partial<ExperimentDoc> = {}): Promise<void> {
   await experiments.insert({

@@ -12,9 +12,8 @@ import type { Principal } from '../auth/principal.js';
 import { requireRole } from '../auth/principal.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
 import type { EnvAccess } from '../environments/env-access.js';
-import { AlreadyExists, FailedPrecondition, NotFound } from '../errors/domain-errors.js';
 import type { ExperimentDoc } from '../experiments/experiment-doc.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
@@ -22,6 +21,7 @@ import type { Violations } from '../shared/validation.js';
 import type { Collection, FieldCondition, Filter } from '../store/document-store.js';
 import type { MetricDirection, MetricDoc, MetricKind } from './metric-doc.js';
 import { validateEnums } from '../shared/list-request.js';
+import { AlreadyExists, FailedPrecondition, NotFound } from '@vane/server-kit';
 
 const UPDATABLE = [
   'name',
@@ -150,7 +150,7 @@ function fieldsOf(sent: Metric): MetricFields {
 }
 
 /** MetricService: VIEWER lists and gets; EDITOR does the rest, on the environment's project. */
-export function metricService(deps: MetricServiceDeps): AsyncService<MetricServiceServer> {
+export function metricService(deps: MetricServiceDeps): AdminService<MetricServiceServer> {
   const { metrics, experiments, envAccess, writer } = deps;
   const notFound = (id: string) => () =>
     new NotFound(ResourceType.RESOURCE_TYPE_METRIC, id, 'metric');

@@ -6,14 +6,14 @@ import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import { inScope, requireAllProjects, requireRole } from '../auth/principal.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
-import { AlreadyExists, FailedPrecondition, NotFound } from '../errors/domain-errors.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import type { EnvironmentDoc } from '../environments/environment-doc.js';
 import type { ProjectDoc } from './project-doc.js';
+import { AlreadyExists, FailedPrecondition, NotFound } from '@vane/server-kit';
 
 const UPDATABLE = ['name', 'description'] as const;
 
@@ -37,7 +37,7 @@ export function projectService(
   projects: Collection<ProjectDoc>,
   environments: Collection<EnvironmentDoc>,
   writer: ChangeWriter,
-): AsyncService<ProjectServiceServer> {
+): AdminService<ProjectServiceServer> {
   const notFound = (id: string) => () =>
     new NotFound(ResourceType.RESOURCE_TYPE_PROJECT, id, 'project');
   const ref = (id: string) => ({ type: ResourceType.RESOURCE_TYPE_PROJECT, display: id });

@@ -16,11 +16,10 @@ import {
   versionedTombstone,
 } from '../changes/versioned-resource.js';
 import type { EnvAccess } from '../environments/env-access.js';
-import { AlreadyExists, FailedPrecondition, NotFound } from '../errors/domain-errors.js';
 import { listAll } from '../flags/environment-contents.js';
 import { envVersionCounter } from '../flags/flag-doc.js';
 import type { FlagDoc } from '../flags/flag-doc.js';
-import type { AsyncService } from '../grpc/grpc-handlers.js';
+import type { AdminService } from '../grpc/admin-service.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
@@ -29,6 +28,7 @@ import type { SegmentDoc } from './segment-doc.js';
 import { segmentFieldsFromProto, segmentToProto } from './segment-mapping.js';
 import { assertValidSegment } from './segment-validation.js';
 import { versionedListOrder } from '../shared/list-request.js';
+import { AlreadyExists, FailedPrecondition, NotFound } from '@vane/server-kit';
 
 const UPDATABLE = ['name', 'description', 'tags', 'included', 'excluded', 'rules'] as const;
 const TARGETING: readonly string[] = ['included', 'excluded', 'rules'];
@@ -44,7 +44,7 @@ export interface SegmentServiceDeps {
 }
 
 /** SegmentService: VIEWER reads, EDITOR writes, on the environment's project. */
-export function segmentService(deps: SegmentServiceDeps): AsyncService<SegmentServiceServer> {
+export function segmentService(deps: SegmentServiceDeps): AdminService<SegmentServiceServer> {
   const { segments, flags, writer, envAccess } = deps;
   const ref = (envId: string, key: string) => ({
     type: ResourceType.RESOURCE_TYPE_SEGMENT,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgument } from '../errors/domain-errors.js';
 import { maskPaths } from './field-mask.js';
+import { InvalidArgument } from '@vane/server-kit';
 
 const ALLOWED = ['name', 'description', 'tags'] as const;
 

@@ -1,5 +1,5 @@
+import { InvalidArgument } from '@vane/server-kit';
 // Update masks (AIP-134): which fields of the sent resource an Update call replaces.
-import { InvalidArgument } from '../errors/domain-errors.js';
 
 /**
  * The validated mask paths: every path must be one of `allowed` (snake_case, as in the proto), or

@@ -4,8 +4,8 @@ import { LIMITS } from '@vane/core';
 import { createHash } from 'node:crypto';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import type { PageRequest, PageResponse } from '@vane/gen/node/vane/common/v1/query';
-import { InvalidArgument } from '../errors/domain-errors.js';
 import type { Collection, Filter, StoredDocument } from '../store/document-store.js';
+import { InvalidArgument } from '@vane/server-kit';
 
 /** Default and maximum page sizes of every list call. */
 export const DEFAULT_PAGE_SIZE = 50;

@@ -1,8 +1,7 @@
 // Request validation at the edge: collect every violation, then throw one INVALID_ARGUMENT. The
 // limits themselves are core's (`LIMITS`), defined once from the proto comments.
 import { charLength, KEY_PATTERN as CORE_KEY_PATTERN, KEY_RULE, LIMITS } from '@vane/core';
-import { InvalidArgument } from '../errors/domain-errors.js';
-import type { Violation } from '../errors/domain-errors.js';
+import { Violations as BaseViolations } from '@vane/server-kit';
 
 /** Keys of projects, environments, flags and segments: letters, digits, `.`, `_`, `-`; not `.`/`..`. */
 export const KEY_PATTERN = CORE_KEY_PATTERN;
@@ -12,27 +11,9 @@ export const MAX_KEY_LENGTH = LIMITS.keyLength;
 export const MAX_NAME_LENGTH = LIMITS.nameLength;
 /** Longest description accepted. */
 export const MAX_DESCRIPTION_LENGTH = LIMITS.descriptionLength;
-/** Most violations one error lists (the rest are summarised), so its trailers stay small. */
-export const MAX_VIOLATIONS = 20;
-/** Longest violation description sent (longer ones are cut short). */
-const MAX_DESCRIPTION_SENT = 300;
 
-/** Collects violations for one request and throws them together. */
-export class Violations {
-  readonly #list: Violation[] = [];
-
-  /** Records a violation. */
-  add(field: string, description: string): this {
-    this.#list.push({ field, description });
-    return this;
-  }
-
-  /** Records `description` for `field` unless `ok`. */
-  check(ok: boolean, field: string, description: string): this {
-    if (!ok) this.add(field, description);
-    return this;
-  }
-
+/** Collects violations for one request and throws them together (with the field checks of the admin API). */
+export class Violations extends BaseViolations {
   /** A required, non-blank string of at most `max` characters. */
   required(value: string | undefined, field: string, max: number = MAX_NAME_LENGTH): this {
     if (!value || value.trim() === '') return this.add(field, 'is required');
@@ -61,11 +42,6 @@ export class Violations {
   revision(value: number | undefined, field = 'expected_revision'): this {
     return this.check((value ?? 0) >= 0, field, 'must not be negative');
   }
-
-  /** Throws INVALID_ARGUMENT with every recorded violation, if any. */
-  throwIfAny(): void {
-    if (this.#list.length > 0) throw invalidArgument(this.#list);
-  }
 }
 
 /** Shorthand: validate with a callback, then throw if anything was recorded. */
@@ -78,24 +54,4 @@ export function validate(fill: (v: Violations) => void): void {
 /** The comment of a write: at most `LIMITS.commentLength` characters. */
 export function checkComment(comment: string | undefined): void {
   validate((v) => v.maxLength(comment, 'comment', LIMITS.commentLength));
-}
-
-/**
- * INVALID_ARGUMENT for `violations`, bounded: at most `MAX_VIOLATIONS` (then one that counts the
- * rest) and each description cut to a few hundred characters, since they travel in trailers.
- */
-export function invalidArgument(violations: readonly Violation[]): InvalidArgument {
-  // At most MAX_VIOLATIONS entries in all: past it, the last one counts the rest.
-  const limit = violations.length > MAX_VIOLATIONS ? MAX_VIOLATIONS - 1 : MAX_VIOLATIONS;
-  const shown = violations.slice(0, limit).map((v) => ({
-    field: v.field,
-    description:
-      v.description.length <= MAX_DESCRIPTION_SENT
-        ? v.description
-        : `${v.description.slice(0, MAX_DESCRIPTION_SENT - 1)}…`,
-  }));
-  const rest = violations.length - shown.length;
-  const last = shown[shown.length - 1];
-  if (rest > 0 && last) shown.push({ field: last.field, description: `and ${rest} more problems` });
-  return new InvalidArgument(shown);
 }

@@ -23,9 +23,9 @@ import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/chang
 import { startApiServer } from '../api-server.js';
 import type { RunningApiServer } from '../api-server.js';
 import { KafkaChangePublisher, KafkaMessageSource } from '../bus/kafka-bus.js';
-import { errorInfoFromMetadata } from '../grpc/grpc-errors.js';
 import { MongoDocumentStore } from '../store/mongo-document-store.js';
 import { promiseClient } from '../grpc/promise-client.js';
+import { errorInfoFromMetadata } from '@vane/server-kit';
 
 /** Awaits a teardown step, but gives up (with a warning) after `ms`, so one stuck step cannot hang a suite. */
 async function within(ms: number, label: string, step: Promise<unknown>): Promise<void> {

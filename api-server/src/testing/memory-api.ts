@@ -2,7 +2,7 @@
 // the owner's promise clients and a project with one environment ready.
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { MemoryBroker } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import type { ApiServerDeps, RunningApiServer } from '../api-server.js';
 import { startApiServer } from '../api-server.js';
 import { MemoryChangePublisher, MemoryMessageSource } from '../bus/memory-bus.js';

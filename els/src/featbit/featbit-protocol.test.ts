@@ -123,7 +123,7 @@ describe('FeatBit streaming handshake', () => {
     };
     const { startEls } = await import('../els-server.js');
     const { MemoryChangeFeed } = await import('../sync/change-feed.js');
-    const { MemoryBroker } = await import('@vane/core');
+    const { MemoryBroker } = await import('@vane/server-kit');
     const { pino } = await import('pino');
     const els = await startEls(
       {

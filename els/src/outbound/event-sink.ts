@@ -1,6 +1,6 @@
 // Port: where ELS sends what SDKs report (end users seen, flag evaluations, metrics). Sending is
 // fire-and-forget for the frame handlers; the sink buffers, retries and flushes on close.
-import type { MemoryBroker } from '@vane/core';
+import type { MemoryBroker } from '@vane/server-kit';
 
 /** One record for a topic; the key picks the partition. */
 export interface OutgoingEvent {

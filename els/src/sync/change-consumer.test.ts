@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { MemoryBroker, TOPICS, topicName } from '@vane/core';
+import { TOPICS, topicName } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import { FlagChanged } from '@vane/gen/node/vane/events/v1/changes';
 import { sampleFlag } from '../environments/environment-source-conformance.js';
 import { MemoryEnvironmentSource } from '../environments/memory-environment-source.js';

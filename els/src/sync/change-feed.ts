@@ -1,6 +1,6 @@
 // The port through which ELS receives change records (Kafka in production, MemoryBroker in tests
 // and the embedded default), with the MemoryBroker adapter.
-import type { MemoryBroker } from '@vane/core';
+import type { MemoryBroker } from '@vane/server-kit';
 
 /** One record of a change topic. */
 export interface ChangeRecord {
@@ -38,7 +38,7 @@ export interface ChangeFeed {
   ): Promise<FeedSubscription>;
 }
 
-/** A ChangeFeed over core's in-process MemoryBroker. */
+/** A ChangeFeed over server-kit's in-process MemoryBroker. */
 export class MemoryChangeFeed implements ChangeFeed {
   constructor(private readonly broker: MemoryBroker) {}
 

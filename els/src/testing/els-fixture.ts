@@ -1,6 +1,7 @@
 // A fresh ELS on port 0 over in-memory adapters, with one environment, for unit tests.
 import { pino } from 'pino';
-import { MemoryBroker, TOPICS, topicName } from '@vane/core';
+import { TOPICS, topicName } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import type { FeatureFlag, Segment } from '@vane/core';
 import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/changes';
 import { sampleFlag, sampleSegment } from '../environments/environment-source-conformance.js';

@@ -3,7 +3,8 @@
 // the same port. Tests only.
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { MemoryBroker, TOPICS, topicName } from '@vane/core';
+import { TOPICS, topicName } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import type { FeatureFlag } from '@vane/core';
 import { FlagChanged } from '@vane/gen/node/vane/events/v1/changes';
 import { InsightEvent } from '@vane/gen/node/vane/events/v1/insights';

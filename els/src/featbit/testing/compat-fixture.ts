@@ -3,7 +3,8 @@
 // 44-character format, and helpers to publish changes and read published events.
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { MemoryBroker, TOPICS, topicName } from '@vane/core';
+import { TOPICS, topicName } from '@vane/core';
+import { MemoryBroker } from '@vane/server-kit';
 import type { EndUser, FeatureFlag, Segment } from '@vane/core';
 import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/changes';
 import { InsightEvent } from '@vane/gen/node/vane/events/v1/insights';

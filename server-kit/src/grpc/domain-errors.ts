@@ -1,5 +1,6 @@
-// The few typed errors that services throw. One place (`grpc/grpc-errors.ts`) maps them to gRPC
-// status codes and structured details; anything else becomes INTERNAL with a generic message.
+// The typed errors that every Vane gRPC service throws, and the one collector of invalid fields.
+// One place (`status-details.ts`) maps them to gRPC statuses with `ErrorInfo`; anything else
+// becomes INTERNAL with a generic message.
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 
@@ -77,7 +78,7 @@ export class FailedPrecondition extends DomainError {
   }
 }
 
-/** UNAUTHENTICATED: no, unknown, revoked or expired access token. */
+/** UNAUTHENTICATED: a missing, unknown, revoked or expired token (the reason says which). */
 export class Unauthenticated extends DomainError {
   constructor(
     readonly reason: ErrorReason,
@@ -97,7 +98,54 @@ export class PermissionDenied extends DomainError {
   }
 }
 
-/** UNAVAILABLE: a dependency (database) is down; the caller may retry. */
+/** UNAVAILABLE: a dependency (a database, an event store) is down; the caller may retry. */
 export class Unavailable extends DomainError {
   readonly reason = ErrorReason.ERROR_REASON_UNAVAILABLE;
+}
+
+/** Most violations one error lists (the rest are counted in the last), so trailers stay small. */
+export const MAX_VIOLATIONS = 20;
+/** Longest violation description sent (longer ones are cut short with `…`). */
+export const MAX_DESCRIPTION_SENT = 300;
+
+/**
+ * INVALID_ARGUMENT for `violations`, bounded: at most `MAX_VIOLATIONS` (then one that counts the
+ * rest) and each description cut to `MAX_DESCRIPTION_SENT` characters, since they travel in
+ * trailers.
+ */
+export function invalidArgument(violations: readonly Violation[]): InvalidArgument {
+  const limit = violations.length > MAX_VIOLATIONS ? MAX_VIOLATIONS - 1 : MAX_VIOLATIONS;
+  const shown = violations.slice(0, limit).map((v) => ({
+    field: v.field,
+    description:
+      v.description.length <= MAX_DESCRIPTION_SENT
+        ? v.description
+        : `${v.description.slice(0, MAX_DESCRIPTION_SENT - 1)}…`,
+  }));
+  const rest = violations.length - shown.length;
+  const last = shown[shown.length - 1];
+  if (rest > 0 && last) shown.push({ field: last.field, description: `and ${rest} more problems` });
+  return new InvalidArgument(shown);
+}
+
+/** Collects the violations of one request, then throws them together as one INVALID_ARGUMENT. */
+export class Violations {
+  readonly #list: Violation[] = [];
+
+  /** Records a violation. */
+  add(field: string, description: string): this {
+    this.#list.push({ field, description });
+    return this;
+  }
+
+  /** Records `description` for `field` unless `ok`. */
+  check(ok: boolean, field: string, description: string): this {
+    if (!ok) this.add(field, description);
+    return this;
+  }
+
+  /** Throws `invalidArgument` of every recorded violation, if any. */
+  throwIfAny(): void {
+    if (this.#list.length > 0) throw invalidArgument(this.#list);
+  }
 }

@@ -1,4 +1,4 @@
-// Maps domain errors to gRPC statuses with the contract's structured details: a
+// The one mapping of domain errors to gRPC statuses with the contract's structured details: a
 // `vane.common.v1.RpcStatus` (wire-compatible with google.rpc.Status) holding one ErrorInfo, in
 // the standard `grpc-status-details-bin` trailer. Unknown errors become INTERNAL with a generic
 // message; their cause is logged, never sent.
@@ -17,10 +17,20 @@ import {
   RevisionConflict,
   Unauthenticated,
   Unavailable,
-} from '../errors/domain-errors.js';
-import { isStoreOutage } from '../store/store-outage.js';
+} from './domain-errors.js';
 
-const ERROR_INFO_TYPE_URL = 'type.googleapis.com/vane.common.v1.ErrorInfo';
+/** `type_url` of the ErrorInfo detail. */
+export const ERROR_INFO_TYPE_URL = 'type.googleapis.com/vane.common.v1.ErrorInfo';
+
+/** How a server reads errors that are not domain errors. */
+export interface ErrorMapping {
+  /**
+   * True for an error that means a dependency is down (the server's store): it is logged at WARN
+   * and sent as UNAVAILABLE with `unavailableMessage`, so the caller retries.
+   */
+  readonly isOutage?: (err: unknown) => boolean;
+  readonly unavailableMessage?: string;
+}
 
 function codeOf(err: DomainError): status {
   if (err instanceof InvalidArgument) return status.INVALID_ARGUMENT;
@@ -34,7 +44,8 @@ function codeOf(err: DomainError): status {
   return status.INTERNAL;
 }
 
-function errorInfoOf(err: DomainError): ErrorInfo {
+/** The ErrorInfo of a domain error: its reason and whatever the error names. */
+export function errorInfoOf(err: DomainError): ErrorInfo {
   const info: ErrorInfo = {
     reason: err.reason,
     fieldViolations: [],
@@ -62,11 +73,14 @@ export function toServiceError(
   err: unknown,
   logger: Logger,
   method: string,
+  mapping: ErrorMapping = {},
 ): Partial<ServiceError> {
-  if (isStoreOutage(err)) {
-    // Self-healing once the store is back: WARN, and UNAVAILABLE tells the caller to retry.
-    logger.warn({ err, method }, 'the store is unavailable');
-    err = new Unavailable('the store is unavailable; retry shortly');
+  if (mapping.isOutage?.(err)) {
+    // Self-healing once the dependency is back: WARN, and UNAVAILABLE tells the caller to retry.
+    logger.warn({ err, method }, 'a dependency is unavailable');
+    err = new Unavailable(mapping.unavailableMessage ?? 'the store is unavailable; retry shortly');
+  } else if (err instanceof Unavailable) {
+    logger.warn({ err, method }, 'a dependency is unavailable');
   }
   if (!(err instanceof DomainError)) {
     logger.error({ err, method }, 'unexpected error in gRPC handler');
@@ -88,10 +102,14 @@ export function toServiceError(
   return { code, details: err.message, metadata };
 }
 
-/** Decodes the ErrorInfo of a failed call's trailers (clients and tests), or undefined. */
+/** Decodes the ErrorInfo from a failed call's trailers (server-to-server calls), or undefined. */
 export function errorInfoFromMetadata(metadata: Metadata | undefined): ErrorInfo | undefined {
   const raw = metadata?.get('grpc-status-details-bin')[0];
   if (!(raw instanceof Buffer)) return undefined;
-  const detail = RpcStatus.decode(raw).details.find((d) => d.typeUrl === ERROR_INFO_TYPE_URL);
-  return detail ? ErrorInfo.decode(detail.value) : undefined;
+  try {
+    const detail = RpcStatus.decode(raw).details.find((d) => d.typeUrl === ERROR_INFO_TYPE_URL);
+    return detail ? ErrorInfo.decode(detail.value) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -23,7 +23,8 @@ function descriptorFiles(name: string): Uint8Array[] {
 
 /**
  * Registers reflection for the named services and for `grpc.health.v1.Health` (from the official
- * health.proto, built into gen by `npm run generate`), with every file they need.
+ * health.proto, built into gen by `npm run generate`), with every file they need. Servers call it
+ * through `serveServices`, which derives the names from the services it registers.
  */
 export function addReflection(server: Server, services: readonly string[]): void {
   const files = [
