@@ -16,8 +16,8 @@ import { FeatBitImportServiceService } from '@vane/gen/node/vane/admin/v1/featbi
 import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
 import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
 import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
-import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import { ACCESS_TOKENS } from './access-tokens/access-token-doc.js';
+import { tokenRelayKinds } from './access-tokens/token-relay.js';
 import type { AccessTokenDoc } from './access-tokens/access-token-doc.js';
 import { accessTokenService } from './access-tokens/access-token-service.js';
 import { bootstrapOwner } from './access-tokens/create-token.js';
@@ -30,38 +30,44 @@ import type { Principal } from './auth/principal.js';
 import type { ChangePublisher, MessageSource } from './bus/change-publisher.js';
 import { AUDIT_COLLECTION } from './changes/audit-entry.js';
 import type { AuditDoc } from './changes/audit-entry.js';
-import { flagChangedMessage, segmentChangedMessage } from './changes/change-events.js';
 import { ChangeRelay } from './changes/change-relay.js';
 import type { RelayedKind } from './changes/change-relay.js';
 import { ChangeWriter } from './changes/change-writer.js';
 import { END_USERS } from './end-users/end-user-doc.js';
+import { endUserRelayKind } from './end-users/end-user-relay.js';
 import type { EndUserDoc } from './end-users/end-user-doc.js';
 import { startEndUserConsumer } from './end-users/end-user-consumer.js';
 import { endUserService } from './end-users/end-user-service.js';
 import { envAccess } from './environments/env-access.js';
 import { ENVIRONMENTS } from './environments/environment-doc.js';
+import { environmentRelayKind } from './environments/environment-relay.js';
 import type { EnvironmentDoc } from './environments/environment-doc.js';
 import { environmentService } from './environments/environment-service.js';
 import type { AnalyticsGateway } from './flags/analytics-gateway.js';
 import { FLAGS } from './flags/flag-doc.js';
+import { flagRelayKind } from './flags/flag-relay.js';
 import type { FlagDoc } from './flags/flag-doc.js';
 import { listAll } from './flags/environment-contents.js';
 import { featBitImportService } from './featbit-import/featbit-import-service.js';
 import { flagService } from './flags/flag-service.js';
 import { checkStoredDefinitions } from './flags/stored-definitions.js';
 import { EXPERIMENTS } from './experiments/experiment-doc.js';
+import { experimentRelayKind } from './experiments/experiment-relay.js';
 import type { ExperimentDoc } from './experiments/experiment-doc.js';
 import { experimentService } from './experiments/experiment-service.js';
 import { METRICS } from './metrics/metric-doc.js';
+import { metricRelayKind } from './metrics/metric-relay.js';
 import type { MetricDoc } from './metrics/metric-doc.js';
 import { metricService } from './metrics/metric-service.js';
 import { PROJECTS } from './projects/project-doc.js';
+import { projectRelayKind } from './projects/project-relay.js';
 import type { ProjectDoc } from './projects/project-doc.js';
 import { projectService } from './projects/project-service.js';
 import { SEGMENTS } from './segments/segment-doc.js';
+import { segmentRelayKind } from './segments/segment-relay.js';
 import type { SegmentDoc } from './segments/segment-doc.js';
 import { segmentService } from './segments/segment-service.js';
-import type { Collection, DocumentStore, Json, StoredDocument } from './store/document-store.js';
+import type { DocumentStore } from './store/document-store.js';
 import { isStoreOutage } from './store/store-outage.js';
 
 /** The adapters the api-server runs on. */
@@ -101,11 +107,6 @@ export interface RunningApiServer {
   stop(): Promise<void>;
 }
 
-function str(state: Record<string, Json>, field: string): string {
-  const value = state[field];
-  return typeof value === 'string' ? value : '';
-}
-
 /** Starts the api-server on the given adapters. */
 export async function startApiServer(
   deps: ApiServerDeps,
@@ -133,90 +134,15 @@ export async function startApiServer(
 
   const envProject = new Map<string, string>();
   const projectOfEnv = (envId: string): string => envProject.get(envId) ?? '';
-  const kind = (
-    collection: Collection<StoredDocument>,
-    resourceType: ResourceType,
-    place: RelayedKind['place'],
-    extra: Partial<RelayedKind> = {},
-  ): RelayedKind => ({ collection, resourceType, place, ...extra });
   const kinds: RelayedKind[] = [
-    kind(projects, ResourceType.RESOURCE_TYPE_PROJECT, (s) => ({
-      projectId: str(s, '_id'),
-      envId: '',
-      key: str(s, 'key'),
-    })),
-    kind(environments, ResourceType.RESOURCE_TYPE_ENVIRONMENT, (s) => ({
-      projectId: str(s, 'projectId'),
-      envId: str(s, '_id'),
-      key: str(s, 'key'),
-    })),
-    kind(
-      flags,
-      ResourceType.RESOURCE_TYPE_FEATURE_FLAG,
-      (s) => ({
-        projectId: projectOfEnv(str(s, 'envId')),
-        envId: str(s, 'envId'),
-        key: str(s, 'key'),
-      }),
-      { event: async (record) => flagChangedMessage(record, prefix) },
-    ),
-    kind(
-      segments,
-      ResourceType.RESOURCE_TYPE_SEGMENT,
-      (s) => ({
-        projectId: projectOfEnv(str(s, 'envId')),
-        envId: str(s, 'envId'),
-        key: str(s, 'key'),
-      }),
-      {
-        event: async (record) => {
-          const state = (record.after ?? record.before) as Record<string, Json>;
-          const users = await listAll(flags, {
-            envId: str(state, 'envId'),
-            segmentIds: str(state, '_id'),
-            isArchived: { ne: true },
-          });
-          return segmentChangedMessage(
-            record,
-            users.map((f) => f._id),
-            prefix,
-          );
-        },
-      },
-    ),
-    kind(tokens, ResourceType.RESOURCE_TYPE_ACCESS_TOKEN, (s) => ({
-      projectId: '',
-      envId: '',
-      key: str(s, 'name'),
-    })),
-    // Last-use times of tokens: relayed (to empty outboxes) but not audited, like end users.
-    kind(
-      tokenUsage,
-      ResourceType.RESOURCE_TYPE_ACCESS_TOKEN,
-      (s) => ({ projectId: '', envId: '', key: str(s, '_id') }),
-      { audit: false },
-    ),
-    kind(metrics, ResourceType.RESOURCE_TYPE_METRIC, (s) => ({
-      projectId: projectOfEnv(str(s, 'envId')),
-      envId: str(s, 'envId'),
-      key: str(s, 'name'),
-    })),
-    kind(experiments, ResourceType.RESOURCE_TYPE_EXPERIMENT, (s) => ({
-      projectId: projectOfEnv(str(s, 'envId')),
-      envId: str(s, 'envId'),
-      key: str(s, 'name') || str(s, '_id'),
-    })),
-    // End users seen by SDKs are system writes: relayed (to empty outboxes) but not audited.
-    kind(
-      endUsers,
-      ResourceType.RESOURCE_TYPE_END_USER,
-      (s) => ({
-        projectId: projectOfEnv(str(s, 'envId')),
-        envId: str(s, 'envId'),
-        key: str(s, 'keyId'),
-      }),
-      { audit: false },
-    ),
+    projectRelayKind(projects),
+    environmentRelayKind(environments),
+    flagRelayKind(flags, projectOfEnv, prefix),
+    segmentRelayKind(segments, flags, projectOfEnv, prefix),
+    ...tokenRelayKinds(tokens, tokenUsage),
+    metricRelayKind(metrics, projectOfEnv),
+    experimentRelayKind(experiments, projectOfEnv),
+    endUserRelayKind(endUsers, projectOfEnv),
   ];
   // Audit entries name the project of env-scoped resources: keep an env → project map.
   for (const env of await listAll(environments, {})) {
