@@ -218,7 +218,7 @@ describe('enum filters', () => {
         audit.listAuditLogEntries(
           ListAuditLogEntriesRequest.fromPartial({
             resourceType: 77 as never,
-            actions: [1, 99],
+            actions: [1, 99 as never],
           }),
         ),
       ),

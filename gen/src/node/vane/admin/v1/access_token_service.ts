@@ -457,10 +457,10 @@ export const AccessToken: MessageFns<AccessToken> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AccessToken>, I>>(base?: I): AccessToken {
-    return AccessToken.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AccessToken>): AccessToken {
+    return AccessToken.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AccessToken>, I>>(object: I): AccessToken {
+  fromPartial(object: DeepPartial<AccessToken>): AccessToken {
     const message = createBaseAccessToken();
     message.id = object.id ?? "";
     message.name = object.name ?? "";
@@ -570,10 +570,10 @@ export const ListAccessTokensRequest: MessageFns<ListAccessTokensRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListAccessTokensRequest>, I>>(base?: I): ListAccessTokensRequest {
-    return ListAccessTokensRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListAccessTokensRequest>): ListAccessTokensRequest {
+    return ListAccessTokensRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListAccessTokensRequest>, I>>(object: I): ListAccessTokensRequest {
+  fromPartial(object: DeepPartial<ListAccessTokensRequest>): ListAccessTokensRequest {
     const message = createBaseListAccessTokensRequest();
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
@@ -662,10 +662,10 @@ export const ListAccessTokensResponse: MessageFns<ListAccessTokensResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListAccessTokensResponse>, I>>(base?: I): ListAccessTokensResponse {
-    return ListAccessTokensResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListAccessTokensResponse>): ListAccessTokensResponse {
+    return ListAccessTokensResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListAccessTokensResponse>, I>>(object: I): ListAccessTokensResponse {
+  fromPartial(object: DeepPartial<ListAccessTokensResponse>): ListAccessTokensResponse {
     const message = createBaseListAccessTokensResponse();
     message.accessTokens = object.accessTokens?.map((e) => AccessToken.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -732,10 +732,10 @@ export const GetAccessTokenRequest: MessageFns<GetAccessTokenRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetAccessTokenRequest>, I>>(base?: I): GetAccessTokenRequest {
-    return GetAccessTokenRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetAccessTokenRequest>): GetAccessTokenRequest {
+    return GetAccessTokenRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetAccessTokenRequest>, I>>(object: I): GetAccessTokenRequest {
+  fromPartial(object: DeepPartial<GetAccessTokenRequest>): GetAccessTokenRequest {
     const message = createBaseGetAccessTokenRequest();
     message.id = object.id ?? "";
     return message;
@@ -805,10 +805,10 @@ export const GetAccessTokenResponse: MessageFns<GetAccessTokenResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetAccessTokenResponse>, I>>(base?: I): GetAccessTokenResponse {
-    return GetAccessTokenResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetAccessTokenResponse>): GetAccessTokenResponse {
+    return GetAccessTokenResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetAccessTokenResponse>, I>>(object: I): GetAccessTokenResponse {
+  fromPartial(object: DeepPartial<GetAccessTokenResponse>): GetAccessTokenResponse {
     const message = createBaseGetAccessTokenResponse();
     message.accessToken = (object.accessToken !== undefined && object.accessToken !== null)
       ? AccessToken.fromPartial(object.accessToken)
@@ -948,10 +948,10 @@ export const CreateAccessTokenRequest: MessageFns<CreateAccessTokenRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateAccessTokenRequest>, I>>(base?: I): CreateAccessTokenRequest {
-    return CreateAccessTokenRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateAccessTokenRequest>): CreateAccessTokenRequest {
+    return CreateAccessTokenRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateAccessTokenRequest>, I>>(object: I): CreateAccessTokenRequest {
+  fromPartial(object: DeepPartial<CreateAccessTokenRequest>): CreateAccessTokenRequest {
     const message = createBaseCreateAccessTokenRequest();
     message.name = object.name ?? "";
     message.role = object.role ?? 0;
@@ -1040,10 +1040,10 @@ export const CreateAccessTokenResponse: MessageFns<CreateAccessTokenResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateAccessTokenResponse>, I>>(base?: I): CreateAccessTokenResponse {
-    return CreateAccessTokenResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateAccessTokenResponse>): CreateAccessTokenResponse {
+    return CreateAccessTokenResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateAccessTokenResponse>, I>>(object: I): CreateAccessTokenResponse {
+  fromPartial(object: DeepPartial<CreateAccessTokenResponse>): CreateAccessTokenResponse {
     const message = createBaseCreateAccessTokenResponse();
     message.accessToken = (object.accessToken !== undefined && object.accessToken !== null)
       ? AccessToken.fromPartial(object.accessToken)
@@ -1110,10 +1110,10 @@ export const RevokeAccessTokenRequest: MessageFns<RevokeAccessTokenRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RevokeAccessTokenRequest>, I>>(base?: I): RevokeAccessTokenRequest {
-    return RevokeAccessTokenRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RevokeAccessTokenRequest>): RevokeAccessTokenRequest {
+    return RevokeAccessTokenRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RevokeAccessTokenRequest>, I>>(object: I): RevokeAccessTokenRequest {
+  fromPartial(object: DeepPartial<RevokeAccessTokenRequest>): RevokeAccessTokenRequest {
     const message = createBaseRevokeAccessTokenRequest();
     message.id = object.id ?? "";
     return message;
@@ -1183,10 +1183,10 @@ export const RevokeAccessTokenResponse: MessageFns<RevokeAccessTokenResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RevokeAccessTokenResponse>, I>>(base?: I): RevokeAccessTokenResponse {
-    return RevokeAccessTokenResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RevokeAccessTokenResponse>): RevokeAccessTokenResponse {
+    return RevokeAccessTokenResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RevokeAccessTokenResponse>, I>>(object: I): RevokeAccessTokenResponse {
+  fromPartial(object: DeepPartial<RevokeAccessTokenResponse>): RevokeAccessTokenResponse {
     const message = createBaseRevokeAccessTokenResponse();
     message.accessToken = (object.accessToken !== undefined && object.accessToken !== null)
       ? AccessToken.fromPartial(object.accessToken)
@@ -1194,6 +1194,81 @@ export const RevokeAccessTokenResponse: MessageFns<RevokeAccessTokenResponse> = 
     return message;
   },
 };
+
+/**
+ * Access tokens: the credentials of every admin-API caller (people through the web UI, scripts,
+ * CI). A token has a role and a project scope. Send it as the gRPC metadata
+ * `authorization: Bearer <token>`.
+ *
+ * Tokens look like `vane_` followed by 43 base64url characters (32 random bytes). The api-server
+ * stores only their SHA-256 hash, so the plaintext is returned once, by CreateAccessToken, and can
+ * never be read again. The first OWNER token is created by the api-server on its first start
+ * (see its documentation).
+ *
+ * Auth: List, Create and Revoke need ADMIN (PERMISSION_DENIED, `ERROR_REASON_ROLE_INSUFFICIENT`,
+ * below it); GetAccessToken with an empty id ("who am I") works for any role, Get by id needs
+ * ADMIN. A caller's authority covers the tokens whose role is at most its own and whose scope lies
+ * within its own: every project of the token is in the caller's `project_ids`, and an
+ * `all_projects` token lies only within an `all_projects` caller. So only an OWNER sees or revokes
+ * an OWNER token, and a project-scoped ADMIN never sees a token that also covers other projects.
+ * A caller sees, gets and revokes only tokens within its authority; any other token id answers
+ * NOT_FOUND (`ERROR_REASON_NOT_FOUND`), exactly as an unknown id does, so that neither scope nor
+ * role reveals which ids exist. It creates only tokens within its authority; a higher `role`, an
+ * `all_projects` it lacks or a project outside its scope is INVALID_ARGUMENT naming that field.
+ */
+export type AccessTokenServiceDefinition = typeof AccessTokenServiceDefinition;
+export const AccessTokenServiceDefinition = {
+  name: "AccessTokenService",
+  fullName: "vane.admin.v1.AccessTokenService",
+  methods: {
+    /**
+     * Lists the tokens within the caller's authority, newest first (never their plaintext or
+     * hash). By default only usable tokens (neither revoked nor expired); see `include_inactive`.
+     */
+    listAccessTokens: {
+      name: "ListAccessTokens",
+      requestType: ListAccessTokensRequest as typeof ListAccessTokensRequest,
+      requestStream: false,
+      responseType: ListAccessTokensResponse as typeof ListAccessTokensResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Gets one token by id, or the calling token when `id` is empty. */
+    getAccessToken: {
+      name: "GetAccessToken",
+      requestType: GetAccessTokenRequest as typeof GetAccessTokenRequest,
+      requestStream: false,
+      responseType: GetAccessTokenResponse as typeof GetAccessTokenResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Creates a token and returns its plaintext, once. */
+    createAccessToken: {
+      name: "CreateAccessToken",
+      requestType: CreateAccessTokenRequest as typeof CreateAccessTokenRequest,
+      requestStream: false,
+      responseType: CreateAccessTokenResponse as typeof CreateAccessTokenResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Revokes a token: calls with it fail with UNAUTHENTICATED (`ERROR_REASON_TOKEN_REVOKED`) from
+     * now on. Revoking is final and idempotent. A token may revoke itself, whatever its role.
+     * The last usable OWNER token scoped to all projects cannot be revoked (a project-scoped OWNER
+     * does not count: it cannot create projects): FAILED_PRECONDITION with
+     * `ERROR_REASON_INVALID_STATE`, the token in `resource_id` and metadata
+     * `{"rule": "last_owner_token"}`. Create another all-projects OWNER token first.
+     */
+    revokeAccessToken: {
+      name: "RevokeAccessToken",
+      requestType: RevokeAccessTokenRequest as typeof RevokeAccessTokenRequest,
+      requestStream: false,
+      responseType: RevokeAccessTokenResponse as typeof RevokeAccessTokenResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
 
 /**
  * Access tokens: the credentials of every admin-API caller (people through the web UI, scripts,
@@ -1394,10 +1469,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -1429,6 +1500,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -506,10 +506,10 @@ export const Environment: MessageFns<Environment> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Environment>, I>>(base?: I): Environment {
-    return Environment.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Environment>): Environment {
+    return Environment.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Environment>, I>>(object: I): Environment {
+  fromPartial(object: DeepPartial<Environment>): Environment {
     const message = createBaseEnvironment();
     message.id = object.id ?? "";
     message.projectId = object.projectId ?? "";
@@ -649,10 +649,10 @@ export const Secret: MessageFns<Secret> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Secret>, I>>(base?: I): Secret {
-    return Secret.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Secret>): Secret {
+    return Secret.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Secret>, I>>(object: I): Secret {
+  fromPartial(object: DeepPartial<Secret>): Secret {
     const message = createBaseSecret();
     message.id = object.id ?? "";
     message.name = object.name ?? "";
@@ -756,10 +756,10 @@ export const ListEnvironmentsRequest: MessageFns<ListEnvironmentsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListEnvironmentsRequest>, I>>(base?: I): ListEnvironmentsRequest {
-    return ListEnvironmentsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListEnvironmentsRequest>): ListEnvironmentsRequest {
+    return ListEnvironmentsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListEnvironmentsRequest>, I>>(object: I): ListEnvironmentsRequest {
+  fromPartial(object: DeepPartial<ListEnvironmentsRequest>): ListEnvironmentsRequest {
     const message = createBaseListEnvironmentsRequest();
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
@@ -846,10 +846,10 @@ export const ListEnvironmentsResponse: MessageFns<ListEnvironmentsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListEnvironmentsResponse>, I>>(base?: I): ListEnvironmentsResponse {
-    return ListEnvironmentsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListEnvironmentsResponse>): ListEnvironmentsResponse {
+    return ListEnvironmentsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListEnvironmentsResponse>, I>>(object: I): ListEnvironmentsResponse {
+  fromPartial(object: DeepPartial<ListEnvironmentsResponse>): ListEnvironmentsResponse {
     const message = createBaseListEnvironmentsResponse();
     message.environments = object.environments?.map((e) => Environment.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -916,10 +916,10 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetEnvironmentRequest>, I>>(base?: I): GetEnvironmentRequest {
-    return GetEnvironmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetEnvironmentRequest>): GetEnvironmentRequest {
+    return GetEnvironmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetEnvironmentRequest>, I>>(object: I): GetEnvironmentRequest {
+  fromPartial(object: DeepPartial<GetEnvironmentRequest>): GetEnvironmentRequest {
     const message = createBaseGetEnvironmentRequest();
     message.id = object.id ?? "";
     return message;
@@ -983,10 +983,10 @@ export const GetEnvironmentResponse: MessageFns<GetEnvironmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetEnvironmentResponse>, I>>(base?: I): GetEnvironmentResponse {
-    return GetEnvironmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetEnvironmentResponse>): GetEnvironmentResponse {
+    return GetEnvironmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetEnvironmentResponse>, I>>(object: I): GetEnvironmentResponse {
+  fromPartial(object: DeepPartial<GetEnvironmentResponse>): GetEnvironmentResponse {
     const message = createBaseGetEnvironmentResponse();
     message.environment = (object.environment !== undefined && object.environment !== null)
       ? Environment.fromPartial(object.environment)
@@ -1103,10 +1103,10 @@ export const CreateEnvironmentRequest: MessageFns<CreateEnvironmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateEnvironmentRequest>, I>>(base?: I): CreateEnvironmentRequest {
-    return CreateEnvironmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateEnvironmentRequest>): CreateEnvironmentRequest {
+    return CreateEnvironmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateEnvironmentRequest>, I>>(object: I): CreateEnvironmentRequest {
+  fromPartial(object: DeepPartial<CreateEnvironmentRequest>): CreateEnvironmentRequest {
     const message = createBaseCreateEnvironmentRequest();
     message.projectId = object.projectId ?? "";
     message.key = object.key ?? "";
@@ -1173,10 +1173,10 @@ export const CreateEnvironmentResponse: MessageFns<CreateEnvironmentResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateEnvironmentResponse>, I>>(base?: I): CreateEnvironmentResponse {
-    return CreateEnvironmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateEnvironmentResponse>): CreateEnvironmentResponse {
+    return CreateEnvironmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateEnvironmentResponse>, I>>(object: I): CreateEnvironmentResponse {
+  fromPartial(object: DeepPartial<CreateEnvironmentResponse>): CreateEnvironmentResponse {
     const message = createBaseCreateEnvironmentResponse();
     message.environment = (object.environment !== undefined && object.environment !== null)
       ? Environment.fromPartial(object.environment)
@@ -1297,10 +1297,10 @@ export const UpdateEnvironmentRequest: MessageFns<UpdateEnvironmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateEnvironmentRequest>, I>>(base?: I): UpdateEnvironmentRequest {
-    return UpdateEnvironmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateEnvironmentRequest>): UpdateEnvironmentRequest {
+    return UpdateEnvironmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateEnvironmentRequest>, I>>(object: I): UpdateEnvironmentRequest {
+  fromPartial(object: DeepPartial<UpdateEnvironmentRequest>): UpdateEnvironmentRequest {
     const message = createBaseUpdateEnvironmentRequest();
     message.id = object.id ?? "";
     message.environment = (object.environment !== undefined && object.environment !== null)
@@ -1369,10 +1369,10 @@ export const UpdateEnvironmentResponse: MessageFns<UpdateEnvironmentResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateEnvironmentResponse>, I>>(base?: I): UpdateEnvironmentResponse {
-    return UpdateEnvironmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateEnvironmentResponse>): UpdateEnvironmentResponse {
+    return UpdateEnvironmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateEnvironmentResponse>, I>>(object: I): UpdateEnvironmentResponse {
+  fromPartial(object: DeepPartial<UpdateEnvironmentResponse>): UpdateEnvironmentResponse {
     const message = createBaseUpdateEnvironmentResponse();
     message.environment = (object.environment !== undefined && object.environment !== null)
       ? Environment.fromPartial(object.environment)
@@ -1459,10 +1459,10 @@ export const DeleteEnvironmentRequest: MessageFns<DeleteEnvironmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteEnvironmentRequest>, I>>(base?: I): DeleteEnvironmentRequest {
-    return DeleteEnvironmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteEnvironmentRequest>): DeleteEnvironmentRequest {
+    return DeleteEnvironmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteEnvironmentRequest>, I>>(object: I): DeleteEnvironmentRequest {
+  fromPartial(object: DeepPartial<DeleteEnvironmentRequest>): DeleteEnvironmentRequest {
     const message = createBaseDeleteEnvironmentRequest();
     message.id = object.id ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1513,10 +1513,10 @@ export const DeleteEnvironmentResponse: MessageFns<DeleteEnvironmentResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteEnvironmentResponse>, I>>(base?: I): DeleteEnvironmentResponse {
-    return DeleteEnvironmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteEnvironmentResponse>): DeleteEnvironmentResponse {
+    return DeleteEnvironmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteEnvironmentResponse>, I>>(_: I): DeleteEnvironmentResponse {
+  fromPartial(_: DeepPartial<DeleteEnvironmentResponse>): DeleteEnvironmentResponse {
     const message = createBaseDeleteEnvironmentResponse();
     return message;
   },
@@ -1615,10 +1615,10 @@ export const AddSecretRequest: MessageFns<AddSecretRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AddSecretRequest>, I>>(base?: I): AddSecretRequest {
-    return AddSecretRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AddSecretRequest>): AddSecretRequest {
+    return AddSecretRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AddSecretRequest>, I>>(object: I): AddSecretRequest {
+  fromPartial(object: DeepPartial<AddSecretRequest>): AddSecretRequest {
     const message = createBaseAddSecretRequest();
     message.envId = object.envId ?? "";
     message.name = object.name ?? "";
@@ -1701,10 +1701,10 @@ export const AddSecretResponse: MessageFns<AddSecretResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AddSecretResponse>, I>>(base?: I): AddSecretResponse {
-    return AddSecretResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AddSecretResponse>): AddSecretResponse {
+    return AddSecretResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AddSecretResponse>, I>>(object: I): AddSecretResponse {
+  fromPartial(object: DeepPartial<AddSecretResponse>): AddSecretResponse {
     const message = createBaseAddSecretResponse();
     message.environment = (object.environment !== undefined && object.environment !== null)
       ? Environment.fromPartial(object.environment)
@@ -1798,10 +1798,10 @@ export const RotateSecretRequest: MessageFns<RotateSecretRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RotateSecretRequest>, I>>(base?: I): RotateSecretRequest {
-    return RotateSecretRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RotateSecretRequest>): RotateSecretRequest {
+    return RotateSecretRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RotateSecretRequest>, I>>(object: I): RotateSecretRequest {
+  fromPartial(object: DeepPartial<RotateSecretRequest>): RotateSecretRequest {
     const message = createBaseRotateSecretRequest();
     message.envId = object.envId ?? "";
     message.secretId = object.secretId ?? "";
@@ -1883,10 +1883,10 @@ export const RotateSecretResponse: MessageFns<RotateSecretResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RotateSecretResponse>, I>>(base?: I): RotateSecretResponse {
-    return RotateSecretResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RotateSecretResponse>): RotateSecretResponse {
+    return RotateSecretResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RotateSecretResponse>, I>>(object: I): RotateSecretResponse {
+  fromPartial(object: DeepPartial<RotateSecretResponse>): RotateSecretResponse {
     const message = createBaseRotateSecretResponse();
     message.environment = (object.environment !== undefined && object.environment !== null)
       ? Environment.fromPartial(object.environment)
@@ -1980,10 +1980,10 @@ export const RevokeSecretRequest: MessageFns<RevokeSecretRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RevokeSecretRequest>, I>>(base?: I): RevokeSecretRequest {
-    return RevokeSecretRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RevokeSecretRequest>): RevokeSecretRequest {
+    return RevokeSecretRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RevokeSecretRequest>, I>>(object: I): RevokeSecretRequest {
+  fromPartial(object: DeepPartial<RevokeSecretRequest>): RevokeSecretRequest {
     const message = createBaseRevokeSecretRequest();
     message.envId = object.envId ?? "";
     message.secretId = object.secretId ?? "";
@@ -2048,10 +2048,10 @@ export const RevokeSecretResponse: MessageFns<RevokeSecretResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RevokeSecretResponse>, I>>(base?: I): RevokeSecretResponse {
-    return RevokeSecretResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RevokeSecretResponse>): RevokeSecretResponse {
+    return RevokeSecretResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RevokeSecretResponse>, I>>(object: I): RevokeSecretResponse {
+  fromPartial(object: DeepPartial<RevokeSecretResponse>): RevokeSecretResponse {
     const message = createBaseRevokeSecretResponse();
     message.environment = (object.environment !== undefined && object.environment !== null)
       ? Environment.fromPartial(object.environment)
@@ -2059,6 +2059,107 @@ export const RevokeSecretResponse: MessageFns<RevokeSecretResponse> = {
     return message;
   },
 };
+
+/**
+ * Environments (e.g. `dev`, `prod`) of a project. Flags, segments, end users, metrics and
+ * experiments all belong to exactly one environment. Each environment has SDK secrets: SDKs
+ * authenticate with them on the evaluation server (ELS), see `vane.sync.v1`.
+ *
+ * Auth: List/Get need VIEWER on the project (server-secret values are returned only to EDITOR and
+ * above; VIEWER sees them empty). Create, Update, Delete and the secret calls need ADMIN on the
+ * project.
+ */
+export type EnvironmentServiceDefinition = typeof EnvironmentServiceDefinition;
+export const EnvironmentServiceDefinition = {
+  name: "EnvironmentService",
+  fullName: "vane.admin.v1.EnvironmentService",
+  methods: {
+    /** Lists environments, ordered by project and then key. */
+    listEnvironments: {
+      name: "ListEnvironments",
+      requestType: ListEnvironmentsRequest as typeof ListEnvironmentsRequest,
+      requestStream: false,
+      responseType: ListEnvironmentsResponse as typeof ListEnvironmentsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Gets one environment by id, with its secrets. */
+    getEnvironment: {
+      name: "GetEnvironment",
+      requestType: GetEnvironmentRequest as typeof GetEnvironmentRequest,
+      requestStream: false,
+      responseType: GetEnvironmentResponse as typeof GetEnvironmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Creates an environment in a project together with two secrets: one `SECRET_KIND_SERVER` named
+     * "Server Key" and one `SECRET_KIND_CLIENT` named "Client Key". ALREADY_EXISTS if the key is
+     * taken in the project.
+     */
+    createEnvironment: {
+      name: "CreateEnvironment",
+      requestType: CreateEnvironmentRequest as typeof CreateEnvironmentRequest,
+      requestStream: false,
+      responseType: CreateEnvironmentResponse as typeof CreateEnvironmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Updates an environment's name and/or description. */
+    updateEnvironment: {
+      name: "UpdateEnvironment",
+      requestType: UpdateEnvironmentRequest as typeof UpdateEnvironmentRequest,
+      requestStream: false,
+      responseType: UpdateEnvironmentResponse as typeof UpdateEnvironmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Deletes an environment and everything in it (flags, segments, end users, metrics,
+     * experiments). Its secrets stop working at once: ELS closes their connections with close code
+     * 4001. Audit-log entries are kept.
+     */
+    deleteEnvironment: {
+      name: "DeleteEnvironment",
+      requestType: DeleteEnvironmentRequest as typeof DeleteEnvironmentRequest,
+      requestStream: false,
+      responseType: DeleteEnvironmentResponse as typeof DeleteEnvironmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Adds a secret to an environment (e.g. one per application, to revoke them separately). */
+    addSecret: {
+      name: "AddSecret",
+      requestType: AddSecretRequest as typeof AddSecretRequest,
+      requestStream: false,
+      responseType: AddSecretResponse as typeof AddSecretResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Replaces a secret's value with a fresh one, keeping its id, name and kind. The old value stops
+     * working at once (connections using it are closed with 4001); deploy the new value first or
+     * add a second secret for a gradual switch.
+     */
+    rotateSecret: {
+      name: "RotateSecret",
+      requestType: RotateSecretRequest as typeof RotateSecretRequest,
+      requestStream: false,
+      responseType: RotateSecretResponse as typeof RotateSecretResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Removes a secret. Its value stops working at once (connections are closed with 4001). */
+    revokeSecret: {
+      name: "RevokeSecret",
+      requestType: RevokeSecretRequest as typeof RevokeSecretRequest,
+      requestStream: false,
+      responseType: RevokeSecretResponse as typeof RevokeSecretResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
 
 /**
  * Environments (e.g. `dev`, `prod`) of a project. Flags, segments, end users, metrics and
@@ -2369,10 +2470,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -2415,6 +2512,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -633,10 +633,10 @@ export const Experiment: MessageFns<Experiment> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Experiment>, I>>(base?: I): Experiment {
-    return Experiment.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Experiment>): Experiment {
+    return Experiment.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Experiment>, I>>(object: I): Experiment {
+  fromPartial(object: DeepPartial<Experiment>): Experiment {
     const message = createBaseExperiment();
     message.id = object.id ?? "";
     message.envId = object.envId ?? "";
@@ -790,10 +790,10 @@ export const ExperimentIteration: MessageFns<ExperimentIteration> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ExperimentIteration>, I>>(base?: I): ExperimentIteration {
-    return ExperimentIteration.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ExperimentIteration>): ExperimentIteration {
+    return ExperimentIteration.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ExperimentIteration>, I>>(object: I): ExperimentIteration {
+  fromPartial(object: DeepPartial<ExperimentIteration>): ExperimentIteration {
     const message = createBaseExperimentIteration();
     message.id = object.id ?? "";
     message.startedAt = object.startedAt ?? undefined;
@@ -882,10 +882,10 @@ export const VariationWeight: MessageFns<VariationWeight> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<VariationWeight>, I>>(base?: I): VariationWeight {
-    return VariationWeight.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<VariationWeight>): VariationWeight {
+    return VariationWeight.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<VariationWeight>, I>>(object: I): VariationWeight {
+  fromPartial(object: DeepPartial<VariationWeight>): VariationWeight {
     const message = createBaseVariationWeight();
     message.variationId = object.variationId ?? "";
     message.weight = object.weight ?? 0;
@@ -1055,10 +1055,10 @@ export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListExperimentsRequest>, I>>(base?: I): ListExperimentsRequest {
-    return ListExperimentsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListExperimentsRequest>): ListExperimentsRequest {
+    return ListExperimentsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListExperimentsRequest>, I>>(object: I): ListExperimentsRequest {
+  fromPartial(object: DeepPartial<ListExperimentsRequest>): ListExperimentsRequest {
     const message = createBaseListExperimentsRequest();
     message.envId = object.envId ?? "";
     message.page = (object.page !== undefined && object.page !== null)
@@ -1148,10 +1148,10 @@ export const ListExperimentsResponse: MessageFns<ListExperimentsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListExperimentsResponse>, I>>(base?: I): ListExperimentsResponse {
-    return ListExperimentsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListExperimentsResponse>): ListExperimentsResponse {
+    return ListExperimentsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListExperimentsResponse>, I>>(object: I): ListExperimentsResponse {
+  fromPartial(object: DeepPartial<ListExperimentsResponse>): ListExperimentsResponse {
     const message = createBaseListExperimentsResponse();
     message.experiments = object.experiments?.map((e) => Experiment.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -1218,10 +1218,10 @@ export const GetExperimentRequest: MessageFns<GetExperimentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentRequest>, I>>(base?: I): GetExperimentRequest {
-    return GetExperimentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentRequest>): GetExperimentRequest {
+    return GetExperimentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentRequest>, I>>(object: I): GetExperimentRequest {
+  fromPartial(object: DeepPartial<GetExperimentRequest>): GetExperimentRequest {
     const message = createBaseGetExperimentRequest();
     message.id = object.id ?? "";
     return message;
@@ -1285,10 +1285,10 @@ export const GetExperimentResponse: MessageFns<GetExperimentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentResponse>, I>>(base?: I): GetExperimentResponse {
-    return GetExperimentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentResponse>): GetExperimentResponse {
+    return GetExperimentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentResponse>, I>>(object: I): GetExperimentResponse {
+  fromPartial(object: DeepPartial<GetExperimentResponse>): GetExperimentResponse {
     const message = createBaseGetExperimentResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -1375,10 +1375,10 @@ export const CreateExperimentRequest: MessageFns<CreateExperimentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateExperimentRequest>, I>>(base?: I): CreateExperimentRequest {
-    return CreateExperimentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateExperimentRequest>): CreateExperimentRequest {
+    return CreateExperimentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateExperimentRequest>, I>>(object: I): CreateExperimentRequest {
+  fromPartial(object: DeepPartial<CreateExperimentRequest>): CreateExperimentRequest {
     const message = createBaseCreateExperimentRequest();
     message.envId = object.envId ?? "";
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
@@ -1445,10 +1445,10 @@ export const CreateExperimentResponse: MessageFns<CreateExperimentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateExperimentResponse>, I>>(base?: I): CreateExperimentResponse {
-    return CreateExperimentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateExperimentResponse>): CreateExperimentResponse {
+    return CreateExperimentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateExperimentResponse>, I>>(object: I): CreateExperimentResponse {
+  fromPartial(object: DeepPartial<CreateExperimentResponse>): CreateExperimentResponse {
     const message = createBaseCreateExperimentResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -1554,10 +1554,10 @@ export const StartIterationRequest: MessageFns<StartIterationRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StartIterationRequest>, I>>(base?: I): StartIterationRequest {
-    return StartIterationRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StartIterationRequest>): StartIterationRequest {
+    return StartIterationRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StartIterationRequest>, I>>(object: I): StartIterationRequest {
+  fromPartial(object: DeepPartial<StartIterationRequest>): StartIterationRequest {
     const message = createBaseStartIterationRequest();
     message.experimentId = object.experimentId ?? "";
     message.description = object.description ?? "";
@@ -1623,10 +1623,10 @@ export const StartIterationResponse: MessageFns<StartIterationResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StartIterationResponse>, I>>(base?: I): StartIterationResponse {
-    return StartIterationResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StartIterationResponse>): StartIterationResponse {
+    return StartIterationResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StartIterationResponse>, I>>(object: I): StartIterationResponse {
+  fromPartial(object: DeepPartial<StartIterationResponse>): StartIterationResponse {
     const message = createBaseStartIterationResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -1717,10 +1717,10 @@ export const StopIterationRequest: MessageFns<StopIterationRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StopIterationRequest>, I>>(base?: I): StopIterationRequest {
-    return StopIterationRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StopIterationRequest>): StopIterationRequest {
+    return StopIterationRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StopIterationRequest>, I>>(object: I): StopIterationRequest {
+  fromPartial(object: DeepPartial<StopIterationRequest>): StopIterationRequest {
     const message = createBaseStopIterationRequest();
     message.experimentId = object.experimentId ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1785,10 +1785,10 @@ export const StopIterationResponse: MessageFns<StopIterationResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StopIterationResponse>, I>>(base?: I): StopIterationResponse {
-    return StopIterationResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StopIterationResponse>): StopIterationResponse {
+    return StopIterationResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StopIterationResponse>, I>>(object: I): StopIterationResponse {
+  fromPartial(object: DeepPartial<StopIterationResponse>): StopIterationResponse {
     const message = createBaseStopIterationResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -1875,10 +1875,10 @@ export const ArchiveExperimentRequest: MessageFns<ArchiveExperimentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveExperimentRequest>, I>>(base?: I): ArchiveExperimentRequest {
-    return ArchiveExperimentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveExperimentRequest>): ArchiveExperimentRequest {
+    return ArchiveExperimentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveExperimentRequest>, I>>(object: I): ArchiveExperimentRequest {
+  fromPartial(object: DeepPartial<ArchiveExperimentRequest>): ArchiveExperimentRequest {
     const message = createBaseArchiveExperimentRequest();
     message.id = object.id ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1943,10 +1943,10 @@ export const ArchiveExperimentResponse: MessageFns<ArchiveExperimentResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveExperimentResponse>, I>>(base?: I): ArchiveExperimentResponse {
-    return ArchiveExperimentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveExperimentResponse>): ArchiveExperimentResponse {
+    return ArchiveExperimentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveExperimentResponse>, I>>(object: I): ArchiveExperimentResponse {
+  fromPartial(object: DeepPartial<ArchiveExperimentResponse>): ArchiveExperimentResponse {
     const message = createBaseArchiveExperimentResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -2037,10 +2037,10 @@ export const GetExperimentResultsRequest: MessageFns<GetExperimentResultsRequest
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentResultsRequest>, I>>(base?: I): GetExperimentResultsRequest {
-    return GetExperimentResultsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentResultsRequest>): GetExperimentResultsRequest {
+    return GetExperimentResultsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentResultsRequest>, I>>(object: I): GetExperimentResultsRequest {
+  fromPartial(object: DeepPartial<GetExperimentResultsRequest>): GetExperimentResultsRequest {
     const message = createBaseGetExperimentResultsRequest();
     message.experimentId = object.experimentId ?? "";
     message.iterationId = object.iterationId ?? "";
@@ -2122,10 +2122,10 @@ export const GetExperimentResultsResponse: MessageFns<GetExperimentResultsRespon
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentResultsResponse>, I>>(base?: I): GetExperimentResultsResponse {
-    return GetExperimentResultsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentResultsResponse>): GetExperimentResultsResponse {
+    return GetExperimentResultsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentResultsResponse>, I>>(object: I): GetExperimentResultsResponse {
+  fromPartial(object: DeepPartial<GetExperimentResultsResponse>): GetExperimentResultsResponse {
     const message = createBaseGetExperimentResultsResponse();
     message.iteration = (object.iteration !== undefined && object.iteration !== null)
       ? ExperimentIteration.fromPartial(object.iteration)
@@ -2136,6 +2136,103 @@ export const GetExperimentResultsResponse: MessageFns<GetExperimentResultsRespon
     return message;
   },
 };
+
+/**
+ * A/B/n experiments (FeatBit `/envs/{envId}/experiments`): a flag's variations compared on one
+ * metric. Exposures are the flag-evaluation events with `send_to_experiment` set (see
+ * `FeatureFlag.expt_include_all_targets`, `RolloutVariation.expt_rollout`); results are computed
+ * by the analytics service per iteration (a start/stop window).
+ *
+ * Auth: List, Get and GetExperimentResults need VIEWER on the environment's project; all other
+ * calls need EDITOR.
+ */
+export type ExperimentServiceDefinition = typeof ExperimentServiceDefinition;
+export const ExperimentServiceDefinition = {
+  name: "ExperimentService",
+  fullName: "vane.admin.v1.ExperimentService",
+  methods: {
+    /** Lists the experiments of an environment, newest first. */
+    listExperiments: {
+      name: "ListExperiments",
+      requestType: ListExperimentsRequest as typeof ListExperimentsRequest,
+      requestStream: false,
+      responseType: ListExperimentsResponse as typeof ListExperimentsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Gets one experiment by id, with its iterations. */
+    getExperiment: {
+      name: "GetExperiment",
+      requestType: GetExperimentRequest as typeof GetExperimentRequest,
+      requestStream: false,
+      responseType: GetExperimentResponse as typeof GetExperimentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Creates an experiment in status NOT_STARTED. INVALID_ARGUMENT if the flag or metric does not
+     * exist in the environment (or is archived) or the baseline is not one of the flag's variations.
+     */
+    createExperiment: {
+      name: "CreateExperiment",
+      requestType: CreateExperimentRequest as typeof CreateExperimentRequest,
+      requestStream: false,
+      responseType: CreateExperimentResponse as typeof CreateExperimentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Starts a new iteration now; status becomes RUNNING. FAILED_PRECONDITION
+     * (`ERROR_REASON_INVALID_STATE`) if one is already running, `ERROR_REASON_ARCHIVED` if the
+     * experiment, its flag or its metric is archived.
+     */
+    startIteration: {
+      name: "StartIteration",
+      requestType: StartIterationRequest as typeof StartIterationRequest,
+      requestStream: false,
+      responseType: StartIterationResponse as typeof StartIterationResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Ends the running iteration now; status becomes STOPPED. FAILED_PRECONDITION
+     * (`ERROR_REASON_INVALID_STATE`) if none is running.
+     */
+    stopIteration: {
+      name: "StopIteration",
+      requestType: StopIterationRequest as typeof StopIterationRequest,
+      requestStream: false,
+      responseType: StopIterationResponse as typeof StopIterationResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Archives an experiment, ending its running iteration if any. Archived experiments keep their
+     * results.
+     */
+    archiveExperiment: {
+      name: "ArchiveExperiment",
+      requestType: ArchiveExperimentRequest as typeof ArchiveExperimentRequest,
+      requestStream: false,
+      responseType: ArchiveExperimentResponse as typeof ArchiveExperimentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Computes the results of one iteration. The api-server builds a full
+     * `vane.analytics.v1.ExperimentSpec` from the experiment, its metric and the iteration, and asks
+     * `vane.analytics.v1.ExperimentResultsService`; UNAVAILABLE if the analytics service is down.
+     */
+    getExperimentResults: {
+      name: "GetExperimentResults",
+      requestType: GetExperimentResultsRequest as typeof GetExperimentResultsRequest,
+      requestStream: false,
+      responseType: GetExperimentResultsResponse as typeof GetExperimentResultsResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
 
 /**
  * A/B/n experiments (FeatBit `/envs/{envId}/experiments`): a flag's variations compared on one
@@ -2437,10 +2534,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -2483,6 +2576,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

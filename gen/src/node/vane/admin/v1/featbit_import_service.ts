@@ -431,12 +431,10 @@ export const ImportFeatBitEnvironmentRequest: MessageFns<ImportFeatBitEnvironmen
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ImportFeatBitEnvironmentRequest>, I>>(base?: I): ImportFeatBitEnvironmentRequest {
-    return ImportFeatBitEnvironmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ImportFeatBitEnvironmentRequest>): ImportFeatBitEnvironmentRequest {
+    return ImportFeatBitEnvironmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ImportFeatBitEnvironmentRequest>, I>>(
-    object: I,
-  ): ImportFeatBitEnvironmentRequest {
+  fromPartial(object: DeepPartial<ImportFeatBitEnvironmentRequest>): ImportFeatBitEnvironmentRequest {
     const message = createBaseImportFeatBitEnvironmentRequest();
     message.envId = object.envId ?? "";
     message.document = object.document ?? "";
@@ -612,10 +610,10 @@ export const ImportedItem: MessageFns<ImportedItem> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ImportedItem>, I>>(base?: I): ImportedItem {
-    return ImportedItem.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ImportedItem>): ImportedItem {
+    return ImportedItem.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ImportedItem>, I>>(object: I): ImportedItem {
+  fromPartial(object: DeepPartial<ImportedItem>): ImportedItem {
     const message = createBaseImportedItem();
     message.kind = object.kind ?? 0;
     message.key = object.key ?? "";
@@ -732,10 +730,10 @@ export const ImportCounts: MessageFns<ImportCounts> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ImportCounts>, I>>(base?: I): ImportCounts {
-    return ImportCounts.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ImportCounts>): ImportCounts {
+    return ImportCounts.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ImportCounts>, I>>(object: I): ImportCounts {
+  fromPartial(object: DeepPartial<ImportCounts>): ImportCounts {
     const message = createBaseImportCounts();
     message.created = object.created ?? 0;
     message.updated = object.updated ?? 0;
@@ -868,14 +866,10 @@ export const ImportFeatBitEnvironmentResponse: MessageFns<ImportFeatBitEnvironme
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ImportFeatBitEnvironmentResponse>, I>>(
-    base?: I,
-  ): ImportFeatBitEnvironmentResponse {
-    return ImportFeatBitEnvironmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ImportFeatBitEnvironmentResponse>): ImportFeatBitEnvironmentResponse {
+    return ImportFeatBitEnvironmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ImportFeatBitEnvironmentResponse>, I>>(
-    object: I,
-  ): ImportFeatBitEnvironmentResponse {
+  fromPartial(object: DeepPartial<ImportFeatBitEnvironmentResponse>): ImportFeatBitEnvironmentResponse {
     const message = createBaseImportFeatBitEnvironmentResponse();
     message.items = object.items?.map((e) => ImportedItem.fromPartial(e)) || [];
     message.flags = (object.flags !== undefined && object.flags !== null)
@@ -891,6 +885,60 @@ export const ImportFeatBitEnvironmentResponse: MessageFns<ImportFeatBitEnvironme
     return message;
   },
 };
+
+/**
+ * Imports a FeatBit environment (its flags and segments, optionally its SDK secrets) into a Vane
+ * environment. The input is the JSON document of FeatBit's server-SDK endpoint
+ * `GET /api/public/sdk/server/latest-all`; the api-server never fetches URLs itself (the `vane`
+ * CLI does, see `cli/README.md`), so the admin API opens no outbound connections on a caller's
+ * behalf and a FeatBit secret used for fetching never reaches the api-server.
+ *
+ * An import is all-or-nothing at validation: every item is converted and validated (with the same
+ * rules as `FeatureFlagService` and `SegmentService` writes) before anything is written, and
+ * unless `skip_invalid` is set a single invalid item refuses the whole call with
+ * INVALID_ARGUMENT and writes nothing. Writes then go through the same path as admin edits: each
+ * created or changed flag or segment gets a new revision and version, a revision snapshot, an
+ * audit-log entry (action create or update, with the request's comment) and a
+ * `vane.events.v1.FlagChanged` / `SegmentChanged` on Kafka. Should the store fail part-way through
+ * the writes (UNAVAILABLE), the items already written stay written; running the same import again
+ * completes it, since unchanged items are skipped.
+ *
+ * Auth: EDITOR on the environment's project; ADMIN when `server_secrets` or `client_secrets` is
+ * not empty (as for `EnvironmentService.AddSecret`). A caller without the role gets
+ * PERMISSION_DENIED (`ERROR_REASON_ROLE_INSUFFICIENT`) and nothing is imported, dry runs
+ * included.
+ */
+export type FeatBitImportServiceDefinition = typeof FeatBitImportServiceDefinition;
+export const FeatBitImportServiceDefinition = {
+  name: "FeatBitImportService",
+  fullName: "vane.admin.v1.FeatBitImportService",
+  methods: {
+    /**
+     * Creates or updates the flags and segments of `document` in the environment `env_id`, matched
+     * by key; flags and segments of the environment that the document does not name are left as
+     * they are (nothing is deleted).
+     *
+     * Errors: NOT_FOUND (`ERROR_REASON_NOT_FOUND`) if the environment does not exist or is outside
+     * the caller's scope. INVALID_ARGUMENT (`ERROR_REASON_VALIDATION_FAILED`) if `document` is not
+     * JSON of the shape described on `document`, exceeds the limits on `document`, or (without
+     * `skip_invalid`) any item is invalid; `field_violations` then names each problem as
+     * `flags[<key>].<path>` or `segments[<key>].<path>` (at most 20 entries, the last one counting
+     * the rest), and nothing is written. INVALID_ARGUMENT also for a malformed secret (see
+     * `server_secrets`), whatever `skip_invalid` says. ALREADY_EXISTS (`ERROR_REASON_ALREADY_EXISTS`,
+     * `resource_type` `RESOURCE_TYPE_SECRET`) if a secret already belongs to another environment.
+     * ABORTED (`ERROR_REASON_REVISION_CONFLICT`) if a flag or segment is changed by someone else
+     * between the validation and its write.
+     */
+    importFeatBitEnvironment: {
+      name: "ImportFeatBitEnvironment",
+      requestType: ImportFeatBitEnvironmentRequest as typeof ImportFeatBitEnvironmentRequest,
+      requestStream: false,
+      responseType: ImportFeatBitEnvironmentResponse as typeof ImportFeatBitEnvironmentResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
 
 /**
  * Imports a FeatBit environment (its flags and segments, optionally its SDK secrets) into a Vane
@@ -1019,10 +1067,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
@@ -1032,6 +1076,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

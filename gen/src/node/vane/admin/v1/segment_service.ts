@@ -392,10 +392,10 @@ export const SegmentRevision: MessageFns<SegmentRevision> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SegmentRevision>, I>>(base?: I): SegmentRevision {
-    return SegmentRevision.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SegmentRevision>): SegmentRevision {
+    return SegmentRevision.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SegmentRevision>, I>>(object: I): SegmentRevision {
+  fromPartial(object: DeepPartial<SegmentRevision>): SegmentRevision {
     const message = createBaseSegmentRevision();
     message.revision = object.revision ?? 0;
     message.segment = (object.segment !== undefined && object.segment !== null)
@@ -548,10 +548,10 @@ export const SegmentReference: MessageFns<SegmentReference> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SegmentReference>, I>>(base?: I): SegmentReference {
-    return SegmentReference.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SegmentReference>): SegmentReference {
+    return SegmentReference.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SegmentReference>, I>>(object: I): SegmentReference {
+  fromPartial(object: DeepPartial<SegmentReference>): SegmentReference {
     const message = createBaseSegmentReference();
     message.flagId = object.flagId ?? "";
     message.flagKey = object.flagKey ?? "";
@@ -738,10 +738,10 @@ export const ListSegmentsRequest: MessageFns<ListSegmentsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentsRequest>, I>>(base?: I): ListSegmentsRequest {
-    return ListSegmentsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentsRequest>): ListSegmentsRequest {
+    return ListSegmentsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentsRequest>, I>>(object: I): ListSegmentsRequest {
+  fromPartial(object: DeepPartial<ListSegmentsRequest>): ListSegmentsRequest {
     const message = createBaseListSegmentsRequest();
     message.envId = object.envId ?? "";
     message.page = (object.page !== undefined && object.page !== null)
@@ -831,10 +831,10 @@ export const ListSegmentsResponse: MessageFns<ListSegmentsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentsResponse>, I>>(base?: I): ListSegmentsResponse {
-    return ListSegmentsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentsResponse>): ListSegmentsResponse {
+    return ListSegmentsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentsResponse>, I>>(object: I): ListSegmentsResponse {
+  fromPartial(object: DeepPartial<ListSegmentsResponse>): ListSegmentsResponse {
     const message = createBaseListSegmentsResponse();
     message.segments = object.segments?.map((e) => Segment.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -922,10 +922,10 @@ export const GetSegmentRequest: MessageFns<GetSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetSegmentRequest>, I>>(base?: I): GetSegmentRequest {
-    return GetSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetSegmentRequest>): GetSegmentRequest {
+    return GetSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetSegmentRequest>, I>>(object: I): GetSegmentRequest {
+  fromPartial(object: DeepPartial<GetSegmentRequest>): GetSegmentRequest {
     const message = createBaseGetSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -990,10 +990,10 @@ export const GetSegmentResponse: MessageFns<GetSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetSegmentResponse>, I>>(base?: I): GetSegmentResponse {
-    return GetSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetSegmentResponse>): GetSegmentResponse {
+    return GetSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetSegmentResponse>, I>>(object: I): GetSegmentResponse {
+  fromPartial(object: DeepPartial<GetSegmentResponse>): GetSegmentResponse {
     const message = createBaseGetSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1095,10 +1095,10 @@ export const CreateSegmentRequest: MessageFns<CreateSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateSegmentRequest>, I>>(base?: I): CreateSegmentRequest {
-    return CreateSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateSegmentRequest>): CreateSegmentRequest {
+    return CreateSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateSegmentRequest>, I>>(object: I): CreateSegmentRequest {
+  fromPartial(object: DeepPartial<CreateSegmentRequest>): CreateSegmentRequest {
     const message = createBaseCreateSegmentRequest();
     message.envId = object.envId ?? "";
     message.segment = (object.segment !== undefined && object.segment !== null)
@@ -1166,10 +1166,10 @@ export const CreateSegmentResponse: MessageFns<CreateSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateSegmentResponse>, I>>(base?: I): CreateSegmentResponse {
-    return CreateSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateSegmentResponse>): CreateSegmentResponse {
+    return CreateSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateSegmentResponse>, I>>(object: I): CreateSegmentResponse {
+  fromPartial(object: DeepPartial<CreateSegmentResponse>): CreateSegmentResponse {
     const message = createBaseCreateSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1324,10 +1324,10 @@ export const UpdateSegmentRequest: MessageFns<UpdateSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateSegmentRequest>, I>>(base?: I): UpdateSegmentRequest {
-    return UpdateSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateSegmentRequest>): UpdateSegmentRequest {
+    return UpdateSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateSegmentRequest>, I>>(object: I): UpdateSegmentRequest {
+  fromPartial(object: DeepPartial<UpdateSegmentRequest>): UpdateSegmentRequest {
     const message = createBaseUpdateSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1398,10 +1398,10 @@ export const UpdateSegmentResponse: MessageFns<UpdateSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateSegmentResponse>, I>>(base?: I): UpdateSegmentResponse {
-    return UpdateSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateSegmentResponse>): UpdateSegmentResponse {
+    return UpdateSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateSegmentResponse>, I>>(object: I): UpdateSegmentResponse {
+  fromPartial(object: DeepPartial<UpdateSegmentResponse>): UpdateSegmentResponse {
     const message = createBaseUpdateSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1522,10 +1522,10 @@ export const ArchiveSegmentRequest: MessageFns<ArchiveSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveSegmentRequest>, I>>(base?: I): ArchiveSegmentRequest {
-    return ArchiveSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveSegmentRequest>): ArchiveSegmentRequest {
+    return ArchiveSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveSegmentRequest>, I>>(object: I): ArchiveSegmentRequest {
+  fromPartial(object: DeepPartial<ArchiveSegmentRequest>): ArchiveSegmentRequest {
     const message = createBaseArchiveSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1592,10 +1592,10 @@ export const ArchiveSegmentResponse: MessageFns<ArchiveSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveSegmentResponse>, I>>(base?: I): ArchiveSegmentResponse {
-    return ArchiveSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveSegmentResponse>): ArchiveSegmentResponse {
+    return ArchiveSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveSegmentResponse>, I>>(object: I): ArchiveSegmentResponse {
+  fromPartial(object: DeepPartial<ArchiveSegmentResponse>): ArchiveSegmentResponse {
     const message = createBaseArchiveSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1716,10 +1716,10 @@ export const RestoreSegmentRequest: MessageFns<RestoreSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RestoreSegmentRequest>, I>>(base?: I): RestoreSegmentRequest {
-    return RestoreSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RestoreSegmentRequest>): RestoreSegmentRequest {
+    return RestoreSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RestoreSegmentRequest>, I>>(object: I): RestoreSegmentRequest {
+  fromPartial(object: DeepPartial<RestoreSegmentRequest>): RestoreSegmentRequest {
     const message = createBaseRestoreSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1786,10 +1786,10 @@ export const RestoreSegmentResponse: MessageFns<RestoreSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RestoreSegmentResponse>, I>>(base?: I): RestoreSegmentResponse {
-    return RestoreSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RestoreSegmentResponse>): RestoreSegmentResponse {
+    return RestoreSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RestoreSegmentResponse>, I>>(object: I): RestoreSegmentResponse {
+  fromPartial(object: DeepPartial<RestoreSegmentResponse>): RestoreSegmentResponse {
     const message = createBaseRestoreSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1910,10 +1910,10 @@ export const DeleteSegmentRequest: MessageFns<DeleteSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteSegmentRequest>, I>>(base?: I): DeleteSegmentRequest {
-    return DeleteSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteSegmentRequest>): DeleteSegmentRequest {
+    return DeleteSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteSegmentRequest>, I>>(object: I): DeleteSegmentRequest {
+  fromPartial(object: DeepPartial<DeleteSegmentRequest>): DeleteSegmentRequest {
     const message = createBaseDeleteSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1966,10 +1966,10 @@ export const DeleteSegmentResponse: MessageFns<DeleteSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteSegmentResponse>, I>>(base?: I): DeleteSegmentResponse {
-    return DeleteSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteSegmentResponse>): DeleteSegmentResponse {
+    return DeleteSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteSegmentResponse>, I>>(_: I): DeleteSegmentResponse {
+  fromPartial(_: DeepPartial<DeleteSegmentResponse>): DeleteSegmentResponse {
     const message = createBaseDeleteSegmentResponse();
     return message;
   },
@@ -2068,10 +2068,10 @@ export const ListSegmentRevisionsRequest: MessageFns<ListSegmentRevisionsRequest
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentRevisionsRequest>, I>>(base?: I): ListSegmentRevisionsRequest {
-    return ListSegmentRevisionsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentRevisionsRequest>): ListSegmentRevisionsRequest {
+    return ListSegmentRevisionsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentRevisionsRequest>, I>>(object: I): ListSegmentRevisionsRequest {
+  fromPartial(object: DeepPartial<ListSegmentRevisionsRequest>): ListSegmentRevisionsRequest {
     const message = createBaseListSegmentRevisionsRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -2158,10 +2158,10 @@ export const ListSegmentRevisionsResponse: MessageFns<ListSegmentRevisionsRespon
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentRevisionsResponse>, I>>(base?: I): ListSegmentRevisionsResponse {
-    return ListSegmentRevisionsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentRevisionsResponse>): ListSegmentRevisionsResponse {
+    return ListSegmentRevisionsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentRevisionsResponse>, I>>(object: I): ListSegmentRevisionsResponse {
+  fromPartial(object: DeepPartial<ListSegmentRevisionsResponse>): ListSegmentRevisionsResponse {
     const message = createBaseListSegmentRevisionsResponse();
     message.revisions = object.revisions?.map((e) => SegmentRevision.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -2249,10 +2249,10 @@ export const ListSegmentReferencesRequest: MessageFns<ListSegmentReferencesReque
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentReferencesRequest>, I>>(base?: I): ListSegmentReferencesRequest {
-    return ListSegmentReferencesRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentReferencesRequest>): ListSegmentReferencesRequest {
+    return ListSegmentReferencesRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentReferencesRequest>, I>>(object: I): ListSegmentReferencesRequest {
+  fromPartial(object: DeepPartial<ListSegmentReferencesRequest>): ListSegmentReferencesRequest {
     const message = createBaseListSegmentReferencesRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -2321,17 +2321,133 @@ export const ListSegmentReferencesResponse: MessageFns<ListSegmentReferencesResp
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentReferencesResponse>, I>>(base?: I): ListSegmentReferencesResponse {
-    return ListSegmentReferencesResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentReferencesResponse>): ListSegmentReferencesResponse {
+    return ListSegmentReferencesResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentReferencesResponse>, I>>(
-    object: I,
-  ): ListSegmentReferencesResponse {
+  fromPartial(object: DeepPartial<ListSegmentReferencesResponse>): ListSegmentReferencesResponse {
     const message = createBaseListSegmentReferencesResponse();
     message.references = object.references?.map((e) => SegmentReference.fromPartial(e)) || [];
     return message;
   },
 };
+
+/**
+ * Segments of an environment (FeatBit `/envs/{envId}/segments`), addressed by environment id plus
+ * key. Flag conditions refer to segments by id.
+ *
+ * Every change bumps the segment's `revision` and `version`, stores a revision snapshot, writes an
+ * audit-log entry and publishes `vane.events.v1.SegmentChanged`. A change of `included`,
+ * `excluded` or `rules` also moves the `version` of every active flag that references the segment
+ * and publishes a `FlagChanged` for each (FeatBit bumps their `updatedAt`), so SDKs re-evaluate.
+ * A call returns once its change is stored, atomically with a record of it; the revision
+ * snapshot and the audit-log entry are written from that record right after, and the event is
+ * published as soon as Kafka takes it. Revision and audit-log lists served by the api-server
+ * that made a change wait for it (at most 2 seconds), so they show it once its call returned.
+ *
+ * Auth: List, Get, ListSegmentRevisions and ListSegmentReferences need VIEWER on the
+ * environment's project; all other calls need EDITOR.
+ */
+export type SegmentServiceDefinition = typeof SegmentServiceDefinition;
+export const SegmentServiceDefinition = {
+  name: "SegmentService",
+  fullName: "vane.admin.v1.SegmentService",
+  methods: {
+    /** Lists the segments of an environment, by default the active ones, newest change first. */
+    listSegments: {
+      name: "ListSegments",
+      requestType: ListSegmentsRequest as typeof ListSegmentsRequest,
+      requestStream: false,
+      responseType: ListSegmentsResponse as typeof ListSegmentsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Gets one segment (archived ones too) by environment id and key. */
+    getSegment: {
+      name: "GetSegment",
+      requestType: GetSegmentRequest as typeof GetSegmentRequest,
+      requestStream: false,
+      responseType: GetSegmentResponse as typeof GetSegmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Creates a segment. ALREADY_EXISTS if the key is taken in the environment. */
+    createSegment: {
+      name: "CreateSegment",
+      requestType: CreateSegmentRequest as typeof CreateSegmentRequest,
+      requestStream: false,
+      responseType: CreateSegmentResponse as typeof CreateSegmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Updates the fields named in `update_mask`. FAILED_PRECONDITION (`ERROR_REASON_ARCHIVED`) for
+     * an archived segment; ABORTED on a stale `expected_revision`.
+     */
+    updateSegment: {
+      name: "UpdateSegment",
+      requestType: UpdateSegmentRequest as typeof UpdateSegmentRequest,
+      requestStream: false,
+      responseType: UpdateSegmentResponse as typeof UpdateSegmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Archives a segment: SDKs get a tombstone and it matches nobody. FAILED_PRECONDITION
+     * (`ERROR_REASON_IN_USE`) while an active flag references it; see ListSegmentReferences.
+     */
+    archiveSegment: {
+      name: "ArchiveSegment",
+      requestType: ArchiveSegmentRequest as typeof ArchiveSegmentRequest,
+      requestStream: false,
+      responseType: ArchiveSegmentResponse as typeof ArchiveSegmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Restores an archived segment. */
+    restoreSegment: {
+      name: "RestoreSegment",
+      requestType: RestoreSegmentRequest as typeof RestoreSegmentRequest,
+      requestStream: false,
+      responseType: RestoreSegmentResponse as typeof RestoreSegmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Deletes a segment for good, with its revisions. Only archived segments can be deleted
+     * (FAILED_PRECONDITION, `ERROR_REASON_NOT_ARCHIVED`); archived flags that still reference it
+     * keep a condition that matches nobody.
+     */
+    deleteSegment: {
+      name: "DeleteSegment",
+      requestType: DeleteSegmentRequest as typeof DeleteSegmentRequest,
+      requestStream: false,
+      responseType: DeleteSegmentResponse as typeof DeleteSegmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Lists the stored snapshots of a segment, newest revision first. */
+    listSegmentRevisions: {
+      name: "ListSegmentRevisions",
+      requestType: ListSegmentRevisionsRequest as typeof ListSegmentRevisionsRequest,
+      requestStream: false,
+      responseType: ListSegmentRevisionsResponse as typeof ListSegmentRevisionsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Lists the flags (active and archived) whose conditions reference a segment (FeatBit
+     * `flag-references`).
+     */
+    listSegmentReferences: {
+      name: "ListSegmentReferences",
+      requestType: ListSegmentReferencesRequest as typeof ListSegmentReferencesRequest,
+      requestStream: false,
+      responseType: ListSegmentReferencesResponse as typeof ListSegmentReferencesResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
 
 /**
  * Segments of an environment (FeatBit `/envs/{envId}/segments`), addressed by environment id plus
@@ -2680,10 +2796,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -2726,6 +2838,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

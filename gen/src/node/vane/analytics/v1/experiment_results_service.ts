@@ -496,10 +496,10 @@ export const ExperimentSpec: MessageFns<ExperimentSpec> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ExperimentSpec>, I>>(base?: I): ExperimentSpec {
-    return ExperimentSpec.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ExperimentSpec>): ExperimentSpec {
+    return ExperimentSpec.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ExperimentSpec>, I>>(object: I): ExperimentSpec {
+  fromPartial(object: DeepPartial<ExperimentSpec>): ExperimentSpec {
     const message = createBaseExperimentSpec();
     message.envId = object.envId ?? "";
     message.flagKey = object.flagKey ?? "";
@@ -599,10 +599,10 @@ export const ExperimentVariation: MessageFns<ExperimentVariation> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ExperimentVariation>, I>>(base?: I): ExperimentVariation {
-    return ExperimentVariation.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ExperimentVariation>): ExperimentVariation {
+    return ExperimentVariation.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ExperimentVariation>, I>>(object: I): ExperimentVariation {
+  fromPartial(object: DeepPartial<ExperimentVariation>): ExperimentVariation {
     const message = createBaseExperimentVariation();
     message.variationId = object.variationId ?? "";
     message.trafficWeight = object.trafficWeight ?? 0;
@@ -667,10 +667,10 @@ export const GetExperimentResultsRequest: MessageFns<GetExperimentResultsRequest
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentResultsRequest>, I>>(base?: I): GetExperimentResultsRequest {
-    return GetExperimentResultsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentResultsRequest>): GetExperimentResultsRequest {
+    return GetExperimentResultsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentResultsRequest>, I>>(object: I): GetExperimentResultsRequest {
+  fromPartial(object: DeepPartial<GetExperimentResultsRequest>): GetExperimentResultsRequest {
     const message = createBaseGetExperimentResultsRequest();
     message.spec = (object.spec !== undefined && object.spec !== null)
       ? ExperimentSpec.fromPartial(object.spec)
@@ -736,10 +736,10 @@ export const GetExperimentResultsResponse: MessageFns<GetExperimentResultsRespon
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentResultsResponse>, I>>(base?: I): GetExperimentResultsResponse {
-    return GetExperimentResultsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentResultsResponse>): GetExperimentResultsResponse {
+    return GetExperimentResultsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentResultsResponse>, I>>(object: I): GetExperimentResultsResponse {
+  fromPartial(object: DeepPartial<GetExperimentResultsResponse>): GetExperimentResultsResponse {
     const message = createBaseGetExperimentResultsResponse();
     message.results = (object.results !== undefined && object.results !== null)
       ? ExperimentResults.fromPartial(object.results)
@@ -862,10 +862,10 @@ export const ExperimentResults: MessageFns<ExperimentResults> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ExperimentResults>, I>>(base?: I): ExperimentResults {
-    return ExperimentResults.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ExperimentResults>): ExperimentResults {
+    return ExperimentResults.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ExperimentResults>, I>>(object: I): ExperimentResults {
+  fromPartial(object: DeepPartial<ExperimentResults>): ExperimentResults {
     const message = createBaseExperimentResults();
     message.variations = object.variations?.map((e) => VariationResult.fromPartial(e)) || [];
     message.srm = (object.srm !== undefined && object.srm !== null)
@@ -1238,10 +1238,10 @@ export const VariationResult: MessageFns<VariationResult> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<VariationResult>, I>>(base?: I): VariationResult {
-    return VariationResult.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<VariationResult>): VariationResult {
+    return VariationResult.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<VariationResult>, I>>(object: I): VariationResult {
+  fromPartial(object: DeepPartial<VariationResult>): VariationResult {
     const message = createBaseVariationResult();
     message.variationId = object.variationId ?? "";
     message.isBaseline = object.isBaseline ?? false;
@@ -1403,10 +1403,10 @@ export const FrequentistResult: MessageFns<FrequentistResult> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FrequentistResult>, I>>(base?: I): FrequentistResult {
-    return FrequentistResult.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<FrequentistResult>): FrequentistResult {
+    return FrequentistResult.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<FrequentistResult>, I>>(object: I): FrequentistResult {
+  fromPartial(object: DeepPartial<FrequentistResult>): FrequentistResult {
     const message = createBaseFrequentistResult();
     message.relativeLift = object.relativeLift ?? 0;
     message.ciLower = object.ciLower ?? 0;
@@ -1518,10 +1518,10 @@ export const BayesianResult: MessageFns<BayesianResult> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<BayesianResult>, I>>(base?: I): BayesianResult {
-    return BayesianResult.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<BayesianResult>): BayesianResult {
+    return BayesianResult.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<BayesianResult>, I>>(object: I): BayesianResult {
+  fromPartial(object: DeepPartial<BayesianResult>): BayesianResult {
     const message = createBaseBayesianResult();
     message.chanceToBeatBaseline = object.chanceToBeatBaseline ?? 0;
     message.liftLower = object.liftLower ?? 0;
@@ -1661,10 +1661,10 @@ export const SampleRatioCheck: MessageFns<SampleRatioCheck> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SampleRatioCheck>, I>>(base?: I): SampleRatioCheck {
-    return SampleRatioCheck.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SampleRatioCheck>): SampleRatioCheck {
+    return SampleRatioCheck.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SampleRatioCheck>, I>>(object: I): SampleRatioCheck {
+  fromPartial(object: DeepPartial<SampleRatioCheck>): SampleRatioCheck {
     const message = createBaseSampleRatioCheck();
     message.chiSquare = object.chiSquare ?? 0;
     message.degreesOfFreedom = object.degreesOfFreedom ?? 0;
@@ -1674,6 +1674,46 @@ export const SampleRatioCheck: MessageFns<SampleRatioCheck> = {
     return message;
   },
 };
+
+/**
+ * Experiment results (FeatBit `/api/expt/results`). The request carries the complete experiment
+ * specification, so the analytics service needs no access to the admin database.
+ *
+ * Method, per variation (an "arm"):
+ * - Exposed users: distinct users with a flag-evaluation event of the spec's flag with
+ *   `send_to_experiment` set, inside the window. A user exposed to several variations counts in
+ *   the variation of their first exposure only.
+ * - Conversion metrics: a user converts when they sent the metric event at or after their first
+ *   exposure and inside the window. n = exposed users; mean = conversion rate p; variance =
+ *   p(1 − p).
+ * - Numeric metrics: per user, the sum of `numeric_value` of their metric events at or after first
+ *   exposure inside the window; only users with at least one event count (FeatBit). n = those
+ *   users; mean and sample variance over them.
+ * - Frequentist: Welch t-test on the relative lift δ = (mean_v − mean_b) / mean_b, with the delta-
+ *   method variance var_v/(n_v·mean_b²) + var_b·mean_v²/(n_b·mean_b⁴), Welch–Satterthwaite degrees
+ *   of freedom, two-sided p-value, confidence interval δ ± t(1 − α/2, df)·se (FeatBit).
+ * - Bayesian: conversion arms get Beta(1 + conversions, 1 + n − conversions) posteriors, numeric
+ *   arms Normal(mean, variance / n); the chance to beat the baseline and the credible interval of
+ *   the relative lift at level 1 − α are computed from those posteriors (deterministically: the
+ *   same data gives the same numbers).
+ * - Guards: see `InvalidReason`; the sample-ratio-mismatch check: see `SampleRatioCheck`.
+ */
+export type ExperimentResultsServiceDefinition = typeof ExperimentResultsServiceDefinition;
+export const ExperimentResultsServiceDefinition = {
+  name: "ExperimentResultsService",
+  fullName: "vane.analytics.v1.ExperimentResultsService",
+  methods: {
+    /** Computes the results of one experiment iteration from the stored events. */
+    getExperimentResults: {
+      name: "GetExperimentResults",
+      requestType: GetExperimentResultsRequest as typeof GetExperimentResultsRequest,
+      requestStream: false,
+      responseType: GetExperimentResultsResponse as typeof GetExperimentResultsResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
 
 /**
  * Experiment results (FeatBit `/api/expt/results`). The request carries the complete experiment
@@ -1764,10 +1804,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -1810,6 +1846,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

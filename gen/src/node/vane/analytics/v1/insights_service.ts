@@ -255,10 +255,10 @@ export const GetFlagInsightsRequest: MessageFns<GetFlagInsightsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetFlagInsightsRequest>, I>>(base?: I): GetFlagInsightsRequest {
-    return GetFlagInsightsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetFlagInsightsRequest>): GetFlagInsightsRequest {
+    return GetFlagInsightsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetFlagInsightsRequest>, I>>(object: I): GetFlagInsightsRequest {
+  fromPartial(object: DeepPartial<GetFlagInsightsRequest>): GetFlagInsightsRequest {
     const message = createBaseGetFlagInsightsRequest();
     message.envId = object.envId ?? "";
     message.flagKey = object.flagKey ?? "";
@@ -327,10 +327,10 @@ export const GetFlagInsightsResponse: MessageFns<GetFlagInsightsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetFlagInsightsResponse>, I>>(base?: I): GetFlagInsightsResponse {
-    return GetFlagInsightsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetFlagInsightsResponse>): GetFlagInsightsResponse {
+    return GetFlagInsightsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetFlagInsightsResponse>, I>>(object: I): GetFlagInsightsResponse {
+  fromPartial(object: DeepPartial<GetFlagInsightsResponse>): GetFlagInsightsResponse {
     const message = createBaseGetFlagInsightsResponse();
     message.insights = (object.insights !== undefined && object.insights !== null)
       ? FlagInsights.fromPartial(object.insights)
@@ -449,10 +449,10 @@ export const FlagInsights: MessageFns<FlagInsights> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FlagInsights>, I>>(base?: I): FlagInsights {
-    return FlagInsights.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<FlagInsights>): FlagInsights {
+    return FlagInsights.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<FlagInsights>, I>>(object: I): FlagInsights {
+  fromPartial(object: DeepPartial<FlagInsights>): FlagInsights {
     const message = createBaseFlagInsights();
     message.interval = object.interval ?? 0;
     message.buckets = object.buckets?.map((e) => InsightBucket.fromPartial(e)) || [];
@@ -542,10 +542,10 @@ export const InsightBucket: MessageFns<InsightBucket> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<InsightBucket>, I>>(base?: I): InsightBucket {
-    return InsightBucket.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<InsightBucket>): InsightBucket {
+    return InsightBucket.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<InsightBucket>, I>>(object: I): InsightBucket {
+  fromPartial(object: DeepPartial<InsightBucket>): InsightBucket {
     const message = createBaseInsightBucket();
     message.startTime = object.startTime ?? undefined;
     message.variations = object.variations?.map((e) => VariationCount.fromPartial(e)) || [];
@@ -650,10 +650,10 @@ export const VariationCount: MessageFns<VariationCount> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<VariationCount>, I>>(base?: I): VariationCount {
-    return VariationCount.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<VariationCount>): VariationCount {
+    return VariationCount.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<VariationCount>, I>>(object: I): VariationCount {
+  fromPartial(object: DeepPartial<VariationCount>): VariationCount {
     const message = createBaseVariationCount();
     message.variationId = object.variationId ?? "";
     message.evaluations = object.evaluations ?? 0;
@@ -661,6 +661,30 @@ export const VariationCount: MessageFns<VariationCount> = {
     return message;
   },
 };
+
+/**
+ * Flag insights (FeatBit `/api/events/stat/featureflag`): how often each variation of a flag was
+ * served, over time.
+ */
+export type InsightsServiceDefinition = typeof InsightsServiceDefinition;
+export const InsightsServiceDefinition = {
+  name: "InsightsService",
+  fullName: "vane.analytics.v1.InsightsService",
+  methods: {
+    /**
+     * Counts the flag-evaluation events of one flag per time bucket and variation. Reads only
+     * stored events; returns empty buckets (not an error) for flags without traffic.
+     */
+    getFlagInsights: {
+      name: "GetFlagInsights",
+      requestType: GetFlagInsightsRequest as typeof GetFlagInsightsRequest,
+      requestStream: false,
+      responseType: GetFlagInsightsResponse as typeof GetFlagInsightsResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
 
 /**
  * Flag insights (FeatBit `/api/events/stat/featureflag`): how often each variation of a flag was
@@ -733,10 +757,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -779,6 +799,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

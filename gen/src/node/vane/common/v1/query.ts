@@ -238,10 +238,10 @@ export const PageRequest: MessageFns<PageRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PageRequest>, I>>(base?: I): PageRequest {
-    return PageRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PageRequest>): PageRequest {
+    return PageRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PageRequest>, I>>(object: I): PageRequest {
+  fromPartial(object: DeepPartial<PageRequest>): PageRequest {
     const message = createBasePageRequest();
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
@@ -331,10 +331,10 @@ export const PageResponse: MessageFns<PageResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PageResponse>, I>>(base?: I): PageResponse {
-    return PageResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PageResponse>): PageResponse {
+    return PageResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PageResponse>, I>>(object: I): PageResponse {
+  fromPartial(object: DeepPartial<PageResponse>): PageResponse {
     const message = createBasePageResponse();
     message.nextPageToken = object.nextPageToken ?? "";
     message.totalSize = object.totalSize ?? undefined;
@@ -424,10 +424,10 @@ export const TimeRange: MessageFns<TimeRange> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TimeRange>, I>>(base?: I): TimeRange {
-    return TimeRange.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TimeRange>): TimeRange {
+    return TimeRange.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TimeRange>, I>>(object: I): TimeRange {
+  fromPartial(object: DeepPartial<TimeRange>): TimeRange {
     const message = createBaseTimeRange();
     message.startTime = object.startTime ?? undefined;
     message.endTime = object.endTime ?? undefined;
@@ -443,10 +443,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -490,6 +486,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

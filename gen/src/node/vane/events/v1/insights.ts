@@ -243,10 +243,10 @@ export const InsightEvent: MessageFns<InsightEvent> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<InsightEvent>, I>>(base?: I): InsightEvent {
-    return InsightEvent.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<InsightEvent>): InsightEvent {
+    return InsightEvent.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<InsightEvent>, I>>(object: I): InsightEvent {
+  fromPartial(object: DeepPartial<InsightEvent>): InsightEvent {
     const message = createBaseInsightEvent();
     message.eventId = object.eventId ?? "";
     message.envId = object.envId ?? "";
@@ -443,10 +443,10 @@ export const FlagEvaluation: MessageFns<FlagEvaluation> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FlagEvaluation>, I>>(base?: I): FlagEvaluation {
-    return FlagEvaluation.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<FlagEvaluation>): FlagEvaluation {
+    return FlagEvaluation.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<FlagEvaluation>, I>>(object: I): FlagEvaluation {
+  fromPartial(object: DeepPartial<FlagEvaluation>): FlagEvaluation {
     const message = createBaseFlagEvaluation();
     message.flagKey = object.flagKey ?? "";
     message.flagId = object.flagId ?? "";
@@ -628,10 +628,10 @@ export const MetricEvent: MessageFns<MetricEvent> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<MetricEvent>, I>>(base?: I): MetricEvent {
-    return MetricEvent.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<MetricEvent>): MetricEvent {
+    return MetricEvent.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<MetricEvent>, I>>(object: I): MetricEvent {
+  fromPartial(object: DeepPartial<MetricEvent>): MetricEvent {
     const message = createBaseMetricEvent();
     message.eventName = object.eventName ?? "";
     message.numericValue = object.numericValue ?? 0;
@@ -656,10 +656,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -692,6 +688,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -142,10 +142,10 @@ export const EndUser: MessageFns<EndUser> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EndUser>, I>>(base?: I): EndUser {
-    return EndUser.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EndUser>): EndUser {
+    return EndUser.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EndUser>, I>>(object: I): EndUser {
+  fromPartial(object: DeepPartial<EndUser>): EndUser {
     const message = createBaseEndUser();
     message.keyId = object.keyId ?? "";
     message.name = object.name ?? "";
@@ -228,10 +228,10 @@ export const CustomProperty: MessageFns<CustomProperty> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CustomProperty>, I>>(base?: I): CustomProperty {
-    return CustomProperty.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CustomProperty>): CustomProperty {
+    return CustomProperty.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CustomProperty>, I>>(object: I): CustomProperty {
+  fromPartial(object: DeepPartial<CustomProperty>): CustomProperty {
     const message = createBaseCustomProperty();
     message.name = object.name ?? "";
     message.value = object.value ?? "";
@@ -248,10 +248,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
@@ -261,6 +257,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

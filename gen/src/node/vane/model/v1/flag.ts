@@ -716,10 +716,10 @@ export const FeatureFlag: MessageFns<FeatureFlag> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FeatureFlag>, I>>(base?: I): FeatureFlag {
-    return FeatureFlag.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<FeatureFlag>): FeatureFlag {
+    return FeatureFlag.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<FeatureFlag>, I>>(object: I): FeatureFlag {
+  fromPartial(object: DeepPartial<FeatureFlag>): FeatureFlag {
     const message = createBaseFeatureFlag();
     message.id = object.id ?? "";
     message.envId = object.envId ?? "";
@@ -838,10 +838,10 @@ export const Variation: MessageFns<Variation> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Variation>, I>>(base?: I): Variation {
-    return Variation.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Variation>): Variation {
+    return Variation.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Variation>, I>>(object: I): Variation {
+  fromPartial(object: DeepPartial<Variation>): Variation {
     const message = createBaseVariation();
     message.id = object.id ?? "";
     message.name = object.name ?? "";
@@ -932,10 +932,10 @@ export const TargetUser: MessageFns<TargetUser> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TargetUser>, I>>(base?: I): TargetUser {
-    return TargetUser.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TargetUser>): TargetUser {
+    return TargetUser.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TargetUser>, I>>(object: I): TargetUser {
+  fromPartial(object: DeepPartial<TargetUser>): TargetUser {
     const message = createBaseTargetUser();
     message.keyIds = object.keyIds?.map((e) => e) || [];
     message.variationId = object.variationId ?? "";
@@ -1089,10 +1089,10 @@ export const TargetingRule: MessageFns<TargetingRule> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TargetingRule>, I>>(base?: I): TargetingRule {
-    return TargetingRule.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TargetingRule>): TargetingRule {
+    return TargetingRule.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TargetingRule>, I>>(object: I): TargetingRule {
+  fromPartial(object: DeepPartial<TargetingRule>): TargetingRule {
     const message = createBaseTargetingRule();
     message.id = object.id ?? "";
     message.name = object.name ?? "";
@@ -1203,10 +1203,10 @@ export const Fallthrough: MessageFns<Fallthrough> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Fallthrough>, I>>(base?: I): Fallthrough {
-    return Fallthrough.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Fallthrough>): Fallthrough {
+    return Fallthrough.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Fallthrough>, I>>(object: I): Fallthrough {
+  fromPartial(object: DeepPartial<Fallthrough>): Fallthrough {
     const message = createBaseFallthrough();
     message.dispatchKey = object.dispatchKey ?? "";
     message.includedInExpt = object.includedInExpt ?? false;
@@ -1335,10 +1335,10 @@ export const RolloutVariation: MessageFns<RolloutVariation> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RolloutVariation>, I>>(base?: I): RolloutVariation {
-    return RolloutVariation.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RolloutVariation>): RolloutVariation {
+    return RolloutVariation.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RolloutVariation>, I>>(object: I): RolloutVariation {
+  fromPartial(object: DeepPartial<RolloutVariation>): RolloutVariation {
     const message = createBaseRolloutVariation();
     message.variationId = object.variationId ?? "";
     message.rolloutStart = object.rolloutStart ?? 0;
@@ -1430,10 +1430,10 @@ export const Prerequisite: MessageFns<Prerequisite> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Prerequisite>, I>>(base?: I): Prerequisite {
-    return Prerequisite.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Prerequisite>): Prerequisite {
+    return Prerequisite.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Prerequisite>, I>>(object: I): Prerequisite {
+  fromPartial(object: DeepPartial<Prerequisite>): Prerequisite {
     const message = createBasePrerequisite();
     message.flagKey = object.flagKey ?? "";
     message.variationId = object.variationId ?? "";
@@ -1453,10 +1453,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -1500,6 +1496,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -411,10 +411,10 @@ export const Segment: MessageFns<Segment> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Segment>, I>>(base?: I): Segment {
-    return Segment.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Segment>): Segment {
+    return Segment.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Segment>, I>>(object: I): Segment {
+  fromPartial(object: DeepPartial<Segment>): Segment {
     const message = createBaseSegment();
     message.id = object.id ?? "";
     message.envId = object.envId ?? "";
@@ -527,10 +527,10 @@ export const SegmentRule: MessageFns<SegmentRule> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SegmentRule>, I>>(base?: I): SegmentRule {
-    return SegmentRule.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SegmentRule>): SegmentRule {
+    return SegmentRule.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SegmentRule>, I>>(object: I): SegmentRule {
+  fromPartial(object: DeepPartial<SegmentRule>): SegmentRule {
     const message = createBaseSegmentRule();
     message.id = object.id ?? "";
     message.name = object.name ?? "";
@@ -547,10 +547,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -594,6 +590,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -428,10 +428,10 @@ export const ClientFrame: MessageFns<ClientFrame> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ClientFrame>, I>>(base?: I): ClientFrame {
-    return ClientFrame.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ClientFrame>): ClientFrame {
+    return ClientFrame.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ClientFrame>, I>>(object: I): ClientFrame {
+  fromPartial(object: DeepPartial<ClientFrame>): ClientFrame {
     const message = createBaseClientFrame();
     switch (object.kind?.$case) {
       case "sync": {
@@ -573,10 +573,10 @@ export const ServerFrame: MessageFns<ServerFrame> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ServerFrame>, I>>(base?: I): ServerFrame {
-    return ServerFrame.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ServerFrame>): ServerFrame {
+    return ServerFrame.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ServerFrame>, I>>(object: I): ServerFrame {
+  fromPartial(object: DeepPartial<ServerFrame>): ServerFrame {
     const message = createBaseServerFrame();
     switch (object.kind?.$case) {
       case "sync": {
@@ -671,10 +671,10 @@ export const Ping: MessageFns<Ping> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Ping>, I>>(base?: I): Ping {
-    return Ping.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Ping>): Ping {
+    return Ping.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Ping>, I>>(object: I): Ping {
+  fromPartial(object: DeepPartial<Ping>): Ping {
     const message = createBasePing();
     message.clientTimeMs = object.clientTimeMs ?? 0;
     return message;
@@ -763,10 +763,10 @@ export const Pong: MessageFns<Pong> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Pong>, I>>(base?: I): Pong {
-    return Pong.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Pong>): Pong {
+    return Pong.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Pong>, I>>(object: I): Pong {
+  fromPartial(object: DeepPartial<Pong>): Pong {
     const message = createBasePong();
     message.clientTimeMs = object.clientTimeMs ?? 0;
     message.serverTimeMs = object.serverTimeMs ?? 0;
@@ -901,10 +901,10 @@ export const StreamError: MessageFns<StreamError> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StreamError>, I>>(base?: I): StreamError {
-    return StreamError.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StreamError>): StreamError {
+    return StreamError.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StreamError>, I>>(object: I): StreamError {
+  fromPartial(object: DeepPartial<StreamError>): StreamError {
     const message = createBaseStreamError();
     message.requestId = object.requestId ?? 0;
     message.code = object.code ?? 0;
@@ -923,10 +923,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
@@ -948,6 +944,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

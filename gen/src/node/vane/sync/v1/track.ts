@@ -173,10 +173,10 @@ export const TrackRequest: MessageFns<TrackRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TrackRequest>, I>>(base?: I): TrackRequest {
-    return TrackRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TrackRequest>): TrackRequest {
+    return TrackRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TrackRequest>, I>>(object: I): TrackRequest {
+  fromPartial(object: DeepPartial<TrackRequest>): TrackRequest {
     const message = createBaseTrackRequest();
     message.requestId = object.requestId ?? 0;
     message.users = object.users?.map((e) => UserEvents.fromPartial(e)) || [];
@@ -279,10 +279,10 @@ export const UserEvents: MessageFns<UserEvents> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UserEvents>, I>>(base?: I): UserEvents {
-    return UserEvents.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UserEvents>): UserEvents {
+    return UserEvents.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UserEvents>, I>>(object: I): UserEvents {
+  fromPartial(object: DeepPartial<UserEvents>): UserEvents {
     const message = createBaseUserEvents();
     message.user = (object.user !== undefined && object.user !== null) ? EndUser.fromPartial(object.user) : undefined;
     message.flagEvaluations = object.flagEvaluations?.map((e) => TrackedFlagEvaluation.fromPartial(e)) || [];
@@ -445,10 +445,10 @@ export const TrackedFlagEvaluation: MessageFns<TrackedFlagEvaluation> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TrackedFlagEvaluation>, I>>(base?: I): TrackedFlagEvaluation {
-    return TrackedFlagEvaluation.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TrackedFlagEvaluation>): TrackedFlagEvaluation {
+    return TrackedFlagEvaluation.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TrackedFlagEvaluation>, I>>(object: I): TrackedFlagEvaluation {
+  fromPartial(object: DeepPartial<TrackedFlagEvaluation>): TrackedFlagEvaluation {
     const message = createBaseTrackedFlagEvaluation();
     message.eventId = object.eventId ?? "";
     message.timestampMs = object.timestampMs ?? 0;
@@ -629,10 +629,10 @@ export const TrackedMetric: MessageFns<TrackedMetric> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TrackedMetric>, I>>(base?: I): TrackedMetric {
-    return TrackedMetric.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TrackedMetric>): TrackedMetric {
+    return TrackedMetric.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TrackedMetric>, I>>(object: I): TrackedMetric {
+  fromPartial(object: DeepPartial<TrackedMetric>): TrackedMetric {
     const message = createBaseTrackedMetric();
     message.eventId = object.eventId ?? "";
     message.timestampMs = object.timestampMs ?? 0;
@@ -740,10 +740,10 @@ export const TrackAck: MessageFns<TrackAck> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TrackAck>, I>>(base?: I): TrackAck {
-    return TrackAck.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TrackAck>): TrackAck {
+    return TrackAck.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TrackAck>, I>>(object: I): TrackAck {
+  fromPartial(object: DeepPartial<TrackAck>): TrackAck {
     const message = createBaseTrackAck();
     message.requestId = object.requestId ?? 0;
     message.accepted = object.accepted ?? 0;
@@ -830,10 +830,10 @@ export const RejectedEvent: MessageFns<RejectedEvent> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RejectedEvent>, I>>(base?: I): RejectedEvent {
-    return RejectedEvent.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RejectedEvent>): RejectedEvent {
+    return RejectedEvent.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RejectedEvent>, I>>(object: I): RejectedEvent {
+  fromPartial(object: DeepPartial<RejectedEvent>): RejectedEvent {
     const message = createBaseRejectedEvent();
     message.eventId = object.eventId ?? "";
     message.reason = object.reason ?? "";
@@ -853,10 +853,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
@@ -878,6 +874,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

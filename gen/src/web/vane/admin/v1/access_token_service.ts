@@ -445,10 +445,10 @@ export const AccessToken: MessageFns<AccessToken> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AccessToken>, I>>(base?: I): AccessToken {
-    return AccessToken.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AccessToken>): AccessToken {
+    return AccessToken.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AccessToken>, I>>(object: I): AccessToken {
+  fromPartial(object: DeepPartial<AccessToken>): AccessToken {
     const message = createBaseAccessToken();
     message.id = object.id ?? "";
     message.name = object.name ?? "";
@@ -558,10 +558,10 @@ export const ListAccessTokensRequest: MessageFns<ListAccessTokensRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListAccessTokensRequest>, I>>(base?: I): ListAccessTokensRequest {
-    return ListAccessTokensRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListAccessTokensRequest>): ListAccessTokensRequest {
+    return ListAccessTokensRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListAccessTokensRequest>, I>>(object: I): ListAccessTokensRequest {
+  fromPartial(object: DeepPartial<ListAccessTokensRequest>): ListAccessTokensRequest {
     const message = createBaseListAccessTokensRequest();
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
@@ -650,10 +650,10 @@ export const ListAccessTokensResponse: MessageFns<ListAccessTokensResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListAccessTokensResponse>, I>>(base?: I): ListAccessTokensResponse {
-    return ListAccessTokensResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListAccessTokensResponse>): ListAccessTokensResponse {
+    return ListAccessTokensResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListAccessTokensResponse>, I>>(object: I): ListAccessTokensResponse {
+  fromPartial(object: DeepPartial<ListAccessTokensResponse>): ListAccessTokensResponse {
     const message = createBaseListAccessTokensResponse();
     message.accessTokens = object.accessTokens?.map((e) => AccessToken.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -720,10 +720,10 @@ export const GetAccessTokenRequest: MessageFns<GetAccessTokenRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetAccessTokenRequest>, I>>(base?: I): GetAccessTokenRequest {
-    return GetAccessTokenRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetAccessTokenRequest>): GetAccessTokenRequest {
+    return GetAccessTokenRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetAccessTokenRequest>, I>>(object: I): GetAccessTokenRequest {
+  fromPartial(object: DeepPartial<GetAccessTokenRequest>): GetAccessTokenRequest {
     const message = createBaseGetAccessTokenRequest();
     message.id = object.id ?? "";
     return message;
@@ -793,10 +793,10 @@ export const GetAccessTokenResponse: MessageFns<GetAccessTokenResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetAccessTokenResponse>, I>>(base?: I): GetAccessTokenResponse {
-    return GetAccessTokenResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetAccessTokenResponse>): GetAccessTokenResponse {
+    return GetAccessTokenResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetAccessTokenResponse>, I>>(object: I): GetAccessTokenResponse {
+  fromPartial(object: DeepPartial<GetAccessTokenResponse>): GetAccessTokenResponse {
     const message = createBaseGetAccessTokenResponse();
     message.accessToken = (object.accessToken !== undefined && object.accessToken !== null)
       ? AccessToken.fromPartial(object.accessToken)
@@ -936,10 +936,10 @@ export const CreateAccessTokenRequest: MessageFns<CreateAccessTokenRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateAccessTokenRequest>, I>>(base?: I): CreateAccessTokenRequest {
-    return CreateAccessTokenRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateAccessTokenRequest>): CreateAccessTokenRequest {
+    return CreateAccessTokenRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateAccessTokenRequest>, I>>(object: I): CreateAccessTokenRequest {
+  fromPartial(object: DeepPartial<CreateAccessTokenRequest>): CreateAccessTokenRequest {
     const message = createBaseCreateAccessTokenRequest();
     message.name = object.name ?? "";
     message.role = object.role ?? 0;
@@ -1028,10 +1028,10 @@ export const CreateAccessTokenResponse: MessageFns<CreateAccessTokenResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateAccessTokenResponse>, I>>(base?: I): CreateAccessTokenResponse {
-    return CreateAccessTokenResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateAccessTokenResponse>): CreateAccessTokenResponse {
+    return CreateAccessTokenResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateAccessTokenResponse>, I>>(object: I): CreateAccessTokenResponse {
+  fromPartial(object: DeepPartial<CreateAccessTokenResponse>): CreateAccessTokenResponse {
     const message = createBaseCreateAccessTokenResponse();
     message.accessToken = (object.accessToken !== undefined && object.accessToken !== null)
       ? AccessToken.fromPartial(object.accessToken)
@@ -1098,10 +1098,10 @@ export const RevokeAccessTokenRequest: MessageFns<RevokeAccessTokenRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RevokeAccessTokenRequest>, I>>(base?: I): RevokeAccessTokenRequest {
-    return RevokeAccessTokenRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RevokeAccessTokenRequest>): RevokeAccessTokenRequest {
+    return RevokeAccessTokenRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RevokeAccessTokenRequest>, I>>(object: I): RevokeAccessTokenRequest {
+  fromPartial(object: DeepPartial<RevokeAccessTokenRequest>): RevokeAccessTokenRequest {
     const message = createBaseRevokeAccessTokenRequest();
     message.id = object.id ?? "";
     return message;
@@ -1171,10 +1171,10 @@ export const RevokeAccessTokenResponse: MessageFns<RevokeAccessTokenResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RevokeAccessTokenResponse>, I>>(base?: I): RevokeAccessTokenResponse {
-    return RevokeAccessTokenResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RevokeAccessTokenResponse>): RevokeAccessTokenResponse {
+    return RevokeAccessTokenResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RevokeAccessTokenResponse>, I>>(object: I): RevokeAccessTokenResponse {
+  fromPartial(object: DeepPartial<RevokeAccessTokenResponse>): RevokeAccessTokenResponse {
     const message = createBaseRevokeAccessTokenResponse();
     message.accessToken = (object.accessToken !== undefined && object.accessToken !== null)
       ? AccessToken.fromPartial(object.accessToken)
@@ -1267,10 +1267,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -1302,6 +1298,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

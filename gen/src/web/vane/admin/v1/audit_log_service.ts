@@ -509,10 +509,10 @@ export const AuditLogEntry: MessageFns<AuditLogEntry> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AuditLogEntry>, I>>(base?: I): AuditLogEntry {
-    return AuditLogEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AuditLogEntry>): AuditLogEntry {
+    return AuditLogEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AuditLogEntry>, I>>(object: I): AuditLogEntry {
+  fromPartial(object: DeepPartial<AuditLogEntry>): AuditLogEntry {
     const message = createBaseAuditLogEntry();
     message.id = object.id ?? "";
     message.actorId = object.actorId ?? "";
@@ -761,10 +761,10 @@ export const ListAuditLogEntriesRequest: MessageFns<ListAuditLogEntriesRequest> 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListAuditLogEntriesRequest>, I>>(base?: I): ListAuditLogEntriesRequest {
-    return ListAuditLogEntriesRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListAuditLogEntriesRequest>): ListAuditLogEntriesRequest {
+    return ListAuditLogEntriesRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListAuditLogEntriesRequest>, I>>(object: I): ListAuditLogEntriesRequest {
+  fromPartial(object: DeepPartial<ListAuditLogEntriesRequest>): ListAuditLogEntriesRequest {
     const message = createBaseListAuditLogEntriesRequest();
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
@@ -859,10 +859,10 @@ export const ListAuditLogEntriesResponse: MessageFns<ListAuditLogEntriesResponse
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListAuditLogEntriesResponse>, I>>(base?: I): ListAuditLogEntriesResponse {
-    return ListAuditLogEntriesResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListAuditLogEntriesResponse>): ListAuditLogEntriesResponse {
+    return ListAuditLogEntriesResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListAuditLogEntriesResponse>, I>>(object: I): ListAuditLogEntriesResponse {
+  fromPartial(object: DeepPartial<ListAuditLogEntriesResponse>): ListAuditLogEntriesResponse {
     const message = createBaseListAuditLogEntriesResponse();
     message.entries = object.entries?.map((e) => AuditLogEntry.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -909,10 +909,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -955,6 +951,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

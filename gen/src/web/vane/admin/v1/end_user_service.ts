@@ -277,10 +277,10 @@ export const EndUserRecord: MessageFns<EndUserRecord> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EndUserRecord>, I>>(base?: I): EndUserRecord {
-    return EndUserRecord.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EndUserRecord>): EndUserRecord {
+    return EndUserRecord.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EndUserRecord>, I>>(object: I): EndUserRecord {
+  fromPartial(object: DeepPartial<EndUserRecord>): EndUserRecord {
     const message = createBaseEndUserRecord();
     message.envId = object.envId ?? "";
     message.user = (object.user !== undefined && object.user !== null) ? EndUser.fromPartial(object.user) : undefined;
@@ -364,10 +364,10 @@ export const PropertyFilter: MessageFns<PropertyFilter> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PropertyFilter>, I>>(base?: I): PropertyFilter {
-    return PropertyFilter.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PropertyFilter>): PropertyFilter {
+    return PropertyFilter.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PropertyFilter>, I>>(object: I): PropertyFilter {
+  fromPartial(object: DeepPartial<PropertyFilter>): PropertyFilter {
     const message = createBasePropertyFilter();
     message.name = object.name ?? "";
     message.value = object.value ?? "";
@@ -491,10 +491,10 @@ export const EndUserFlag: MessageFns<EndUserFlag> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EndUserFlag>, I>>(base?: I): EndUserFlag {
-    return EndUserFlag.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EndUserFlag>): EndUserFlag {
+    return EndUserFlag.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EndUserFlag>, I>>(object: I): EndUserFlag {
+  fromPartial(object: DeepPartial<EndUserFlag>): EndUserFlag {
     const message = createBaseEndUserFlag();
     message.flagId = object.flagId ?? "";
     message.flagName = object.flagName ?? "";
@@ -584,10 +584,10 @@ export const EndUserProperty: MessageFns<EndUserProperty> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EndUserProperty>, I>>(base?: I): EndUserProperty {
-    return EndUserProperty.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EndUserProperty>): EndUserProperty {
+    return EndUserProperty.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EndUserProperty>, I>>(object: I): EndUserProperty {
+  fromPartial(object: DeepPartial<EndUserProperty>): EndUserProperty {
     const message = createBaseEndUserProperty();
     message.name = object.name ?? "";
     message.isBuiltin = object.isBuiltin ?? false;
@@ -724,10 +724,10 @@ export const SearchEndUsersRequest: MessageFns<SearchEndUsersRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SearchEndUsersRequest>, I>>(base?: I): SearchEndUsersRequest {
-    return SearchEndUsersRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SearchEndUsersRequest>): SearchEndUsersRequest {
+    return SearchEndUsersRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SearchEndUsersRequest>, I>>(object: I): SearchEndUsersRequest {
+  fromPartial(object: DeepPartial<SearchEndUsersRequest>): SearchEndUsersRequest {
     const message = createBaseSearchEndUsersRequest();
     message.envId = object.envId ?? "";
     message.page = (object.page !== undefined && object.page !== null)
@@ -816,10 +816,10 @@ export const SearchEndUsersResponse: MessageFns<SearchEndUsersResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SearchEndUsersResponse>, I>>(base?: I): SearchEndUsersResponse {
-    return SearchEndUsersResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SearchEndUsersResponse>): SearchEndUsersResponse {
+    return SearchEndUsersResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SearchEndUsersResponse>, I>>(object: I): SearchEndUsersResponse {
+  fromPartial(object: DeepPartial<SearchEndUsersResponse>): SearchEndUsersResponse {
     const message = createBaseSearchEndUsersResponse();
     message.users = object.users?.map((e) => EndUserRecord.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -911,10 +911,10 @@ export const GetEndUserRequest: MessageFns<GetEndUserRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetEndUserRequest>, I>>(base?: I): GetEndUserRequest {
-    return GetEndUserRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetEndUserRequest>): GetEndUserRequest {
+    return GetEndUserRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetEndUserRequest>, I>>(object: I): GetEndUserRequest {
+  fromPartial(object: DeepPartial<GetEndUserRequest>): GetEndUserRequest {
     const message = createBaseGetEndUserRequest();
     message.envId = object.envId ?? "";
     message.keyId = object.keyId ?? "";
@@ -979,10 +979,10 @@ export const GetEndUserResponse: MessageFns<GetEndUserResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetEndUserResponse>, I>>(base?: I): GetEndUserResponse {
-    return GetEndUserResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetEndUserResponse>): GetEndUserResponse {
+    return GetEndUserResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetEndUserResponse>, I>>(object: I): GetEndUserResponse {
+  fromPartial(object: DeepPartial<GetEndUserResponse>): GetEndUserResponse {
     const message = createBaseGetEndUserResponse();
     message.user = (object.user !== undefined && object.user !== null)
       ? EndUserRecord.fromPartial(object.user)
@@ -1069,10 +1069,10 @@ export const UpsertEndUserRequest: MessageFns<UpsertEndUserRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpsertEndUserRequest>, I>>(base?: I): UpsertEndUserRequest {
-    return UpsertEndUserRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpsertEndUserRequest>): UpsertEndUserRequest {
+    return UpsertEndUserRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpsertEndUserRequest>, I>>(object: I): UpsertEndUserRequest {
+  fromPartial(object: DeepPartial<UpsertEndUserRequest>): UpsertEndUserRequest {
     const message = createBaseUpsertEndUserRequest();
     message.envId = object.envId ?? "";
     message.user = (object.user !== undefined && object.user !== null) ? EndUser.fromPartial(object.user) : undefined;
@@ -1137,10 +1137,10 @@ export const UpsertEndUserResponse: MessageFns<UpsertEndUserResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpsertEndUserResponse>, I>>(base?: I): UpsertEndUserResponse {
-    return UpsertEndUserResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpsertEndUserResponse>): UpsertEndUserResponse {
+    return UpsertEndUserResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpsertEndUserResponse>, I>>(object: I): UpsertEndUserResponse {
+  fromPartial(object: DeepPartial<UpsertEndUserResponse>): UpsertEndUserResponse {
     const message = createBaseUpsertEndUserResponse();
     message.user = (object.user !== undefined && object.user !== null)
       ? EndUserRecord.fromPartial(object.user)
@@ -1231,10 +1231,10 @@ export const DeleteEndUserRequest: MessageFns<DeleteEndUserRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteEndUserRequest>, I>>(base?: I): DeleteEndUserRequest {
-    return DeleteEndUserRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteEndUserRequest>): DeleteEndUserRequest {
+    return DeleteEndUserRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteEndUserRequest>, I>>(object: I): DeleteEndUserRequest {
+  fromPartial(object: DeepPartial<DeleteEndUserRequest>): DeleteEndUserRequest {
     const message = createBaseDeleteEndUserRequest();
     message.envId = object.envId ?? "";
     message.keyId = object.keyId ?? "";
@@ -1285,10 +1285,10 @@ export const DeleteEndUserResponse: MessageFns<DeleteEndUserResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteEndUserResponse>, I>>(base?: I): DeleteEndUserResponse {
-    return DeleteEndUserResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteEndUserResponse>): DeleteEndUserResponse {
+    return DeleteEndUserResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteEndUserResponse>, I>>(_: I): DeleteEndUserResponse {
+  fromPartial(_: DeepPartial<DeleteEndUserResponse>): DeleteEndUserResponse {
     const message = createBaseDeleteEndUserResponse();
     return message;
   },
@@ -1406,10 +1406,10 @@ export const ListEndUserFlagsRequest: MessageFns<ListEndUserFlagsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListEndUserFlagsRequest>, I>>(base?: I): ListEndUserFlagsRequest {
-    return ListEndUserFlagsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListEndUserFlagsRequest>): ListEndUserFlagsRequest {
+    return ListEndUserFlagsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListEndUserFlagsRequest>, I>>(object: I): ListEndUserFlagsRequest {
+  fromPartial(object: DeepPartial<ListEndUserFlagsRequest>): ListEndUserFlagsRequest {
     const message = createBaseListEndUserFlagsRequest();
     message.envId = object.envId ?? "";
     message.keyId = object.keyId ?? "";
@@ -1495,10 +1495,10 @@ export const ListEndUserFlagsResponse: MessageFns<ListEndUserFlagsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListEndUserFlagsResponse>, I>>(base?: I): ListEndUserFlagsResponse {
-    return ListEndUserFlagsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListEndUserFlagsResponse>): ListEndUserFlagsResponse {
+    return ListEndUserFlagsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListEndUserFlagsResponse>, I>>(object: I): ListEndUserFlagsResponse {
+  fromPartial(object: DeepPartial<ListEndUserFlagsResponse>): ListEndUserFlagsResponse {
     const message = createBaseListEndUserFlagsResponse();
     message.flags = object.flags?.map((e) => EndUserFlag.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -1571,10 +1571,10 @@ export const ListEndUserPropertiesRequest: MessageFns<ListEndUserPropertiesReque
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListEndUserPropertiesRequest>, I>>(base?: I): ListEndUserPropertiesRequest {
-    return ListEndUserPropertiesRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListEndUserPropertiesRequest>): ListEndUserPropertiesRequest {
+    return ListEndUserPropertiesRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListEndUserPropertiesRequest>, I>>(object: I): ListEndUserPropertiesRequest {
+  fromPartial(object: DeepPartial<ListEndUserPropertiesRequest>): ListEndUserPropertiesRequest {
     const message = createBaseListEndUserPropertiesRequest();
     message.envId = object.envId ?? "";
     return message;
@@ -1642,12 +1642,10 @@ export const ListEndUserPropertiesResponse: MessageFns<ListEndUserPropertiesResp
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListEndUserPropertiesResponse>, I>>(base?: I): ListEndUserPropertiesResponse {
-    return ListEndUserPropertiesResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListEndUserPropertiesResponse>): ListEndUserPropertiesResponse {
+    return ListEndUserPropertiesResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListEndUserPropertiesResponse>, I>>(
-    object: I,
-  ): ListEndUserPropertiesResponse {
+  fromPartial(object: DeepPartial<ListEndUserPropertiesResponse>): ListEndUserPropertiesResponse {
     const message = createBaseListEndUserPropertiesResponse();
     message.properties = object.properties?.map((e) => EndUserProperty.fromPartial(e)) || [];
     return message;
@@ -1742,10 +1740,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -1777,6 +1771,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

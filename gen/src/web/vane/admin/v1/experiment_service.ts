@@ -621,10 +621,10 @@ export const Experiment: MessageFns<Experiment> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Experiment>, I>>(base?: I): Experiment {
-    return Experiment.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Experiment>): Experiment {
+    return Experiment.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Experiment>, I>>(object: I): Experiment {
+  fromPartial(object: DeepPartial<Experiment>): Experiment {
     const message = createBaseExperiment();
     message.id = object.id ?? "";
     message.envId = object.envId ?? "";
@@ -778,10 +778,10 @@ export const ExperimentIteration: MessageFns<ExperimentIteration> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ExperimentIteration>, I>>(base?: I): ExperimentIteration {
-    return ExperimentIteration.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ExperimentIteration>): ExperimentIteration {
+    return ExperimentIteration.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ExperimentIteration>, I>>(object: I): ExperimentIteration {
+  fromPartial(object: DeepPartial<ExperimentIteration>): ExperimentIteration {
     const message = createBaseExperimentIteration();
     message.id = object.id ?? "";
     message.startedAt = object.startedAt ?? undefined;
@@ -870,10 +870,10 @@ export const VariationWeight: MessageFns<VariationWeight> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<VariationWeight>, I>>(base?: I): VariationWeight {
-    return VariationWeight.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<VariationWeight>): VariationWeight {
+    return VariationWeight.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<VariationWeight>, I>>(object: I): VariationWeight {
+  fromPartial(object: DeepPartial<VariationWeight>): VariationWeight {
     const message = createBaseVariationWeight();
     message.variationId = object.variationId ?? "";
     message.weight = object.weight ?? 0;
@@ -1043,10 +1043,10 @@ export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListExperimentsRequest>, I>>(base?: I): ListExperimentsRequest {
-    return ListExperimentsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListExperimentsRequest>): ListExperimentsRequest {
+    return ListExperimentsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListExperimentsRequest>, I>>(object: I): ListExperimentsRequest {
+  fromPartial(object: DeepPartial<ListExperimentsRequest>): ListExperimentsRequest {
     const message = createBaseListExperimentsRequest();
     message.envId = object.envId ?? "";
     message.page = (object.page !== undefined && object.page !== null)
@@ -1136,10 +1136,10 @@ export const ListExperimentsResponse: MessageFns<ListExperimentsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListExperimentsResponse>, I>>(base?: I): ListExperimentsResponse {
-    return ListExperimentsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListExperimentsResponse>): ListExperimentsResponse {
+    return ListExperimentsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListExperimentsResponse>, I>>(object: I): ListExperimentsResponse {
+  fromPartial(object: DeepPartial<ListExperimentsResponse>): ListExperimentsResponse {
     const message = createBaseListExperimentsResponse();
     message.experiments = object.experiments?.map((e) => Experiment.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -1206,10 +1206,10 @@ export const GetExperimentRequest: MessageFns<GetExperimentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentRequest>, I>>(base?: I): GetExperimentRequest {
-    return GetExperimentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentRequest>): GetExperimentRequest {
+    return GetExperimentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentRequest>, I>>(object: I): GetExperimentRequest {
+  fromPartial(object: DeepPartial<GetExperimentRequest>): GetExperimentRequest {
     const message = createBaseGetExperimentRequest();
     message.id = object.id ?? "";
     return message;
@@ -1273,10 +1273,10 @@ export const GetExperimentResponse: MessageFns<GetExperimentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentResponse>, I>>(base?: I): GetExperimentResponse {
-    return GetExperimentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentResponse>): GetExperimentResponse {
+    return GetExperimentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentResponse>, I>>(object: I): GetExperimentResponse {
+  fromPartial(object: DeepPartial<GetExperimentResponse>): GetExperimentResponse {
     const message = createBaseGetExperimentResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -1363,10 +1363,10 @@ export const CreateExperimentRequest: MessageFns<CreateExperimentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateExperimentRequest>, I>>(base?: I): CreateExperimentRequest {
-    return CreateExperimentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateExperimentRequest>): CreateExperimentRequest {
+    return CreateExperimentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateExperimentRequest>, I>>(object: I): CreateExperimentRequest {
+  fromPartial(object: DeepPartial<CreateExperimentRequest>): CreateExperimentRequest {
     const message = createBaseCreateExperimentRequest();
     message.envId = object.envId ?? "";
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
@@ -1433,10 +1433,10 @@ export const CreateExperimentResponse: MessageFns<CreateExperimentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateExperimentResponse>, I>>(base?: I): CreateExperimentResponse {
-    return CreateExperimentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateExperimentResponse>): CreateExperimentResponse {
+    return CreateExperimentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateExperimentResponse>, I>>(object: I): CreateExperimentResponse {
+  fromPartial(object: DeepPartial<CreateExperimentResponse>): CreateExperimentResponse {
     const message = createBaseCreateExperimentResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -1542,10 +1542,10 @@ export const StartIterationRequest: MessageFns<StartIterationRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StartIterationRequest>, I>>(base?: I): StartIterationRequest {
-    return StartIterationRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StartIterationRequest>): StartIterationRequest {
+    return StartIterationRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StartIterationRequest>, I>>(object: I): StartIterationRequest {
+  fromPartial(object: DeepPartial<StartIterationRequest>): StartIterationRequest {
     const message = createBaseStartIterationRequest();
     message.experimentId = object.experimentId ?? "";
     message.description = object.description ?? "";
@@ -1611,10 +1611,10 @@ export const StartIterationResponse: MessageFns<StartIterationResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StartIterationResponse>, I>>(base?: I): StartIterationResponse {
-    return StartIterationResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StartIterationResponse>): StartIterationResponse {
+    return StartIterationResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StartIterationResponse>, I>>(object: I): StartIterationResponse {
+  fromPartial(object: DeepPartial<StartIterationResponse>): StartIterationResponse {
     const message = createBaseStartIterationResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -1705,10 +1705,10 @@ export const StopIterationRequest: MessageFns<StopIterationRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StopIterationRequest>, I>>(base?: I): StopIterationRequest {
-    return StopIterationRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StopIterationRequest>): StopIterationRequest {
+    return StopIterationRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StopIterationRequest>, I>>(object: I): StopIterationRequest {
+  fromPartial(object: DeepPartial<StopIterationRequest>): StopIterationRequest {
     const message = createBaseStopIterationRequest();
     message.experimentId = object.experimentId ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1773,10 +1773,10 @@ export const StopIterationResponse: MessageFns<StopIterationResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<StopIterationResponse>, I>>(base?: I): StopIterationResponse {
-    return StopIterationResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<StopIterationResponse>): StopIterationResponse {
+    return StopIterationResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<StopIterationResponse>, I>>(object: I): StopIterationResponse {
+  fromPartial(object: DeepPartial<StopIterationResponse>): StopIterationResponse {
     const message = createBaseStopIterationResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -1863,10 +1863,10 @@ export const ArchiveExperimentRequest: MessageFns<ArchiveExperimentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveExperimentRequest>, I>>(base?: I): ArchiveExperimentRequest {
-    return ArchiveExperimentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveExperimentRequest>): ArchiveExperimentRequest {
+    return ArchiveExperimentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveExperimentRequest>, I>>(object: I): ArchiveExperimentRequest {
+  fromPartial(object: DeepPartial<ArchiveExperimentRequest>): ArchiveExperimentRequest {
     const message = createBaseArchiveExperimentRequest();
     message.id = object.id ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1931,10 +1931,10 @@ export const ArchiveExperimentResponse: MessageFns<ArchiveExperimentResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveExperimentResponse>, I>>(base?: I): ArchiveExperimentResponse {
-    return ArchiveExperimentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveExperimentResponse>): ArchiveExperimentResponse {
+    return ArchiveExperimentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveExperimentResponse>, I>>(object: I): ArchiveExperimentResponse {
+  fromPartial(object: DeepPartial<ArchiveExperimentResponse>): ArchiveExperimentResponse {
     const message = createBaseArchiveExperimentResponse();
     message.experiment = (object.experiment !== undefined && object.experiment !== null)
       ? Experiment.fromPartial(object.experiment)
@@ -2025,10 +2025,10 @@ export const GetExperimentResultsRequest: MessageFns<GetExperimentResultsRequest
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentResultsRequest>, I>>(base?: I): GetExperimentResultsRequest {
-    return GetExperimentResultsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentResultsRequest>): GetExperimentResultsRequest {
+    return GetExperimentResultsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentResultsRequest>, I>>(object: I): GetExperimentResultsRequest {
+  fromPartial(object: DeepPartial<GetExperimentResultsRequest>): GetExperimentResultsRequest {
     const message = createBaseGetExperimentResultsRequest();
     message.experimentId = object.experimentId ?? "";
     message.iterationId = object.iterationId ?? "";
@@ -2110,10 +2110,10 @@ export const GetExperimentResultsResponse: MessageFns<GetExperimentResultsRespon
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetExperimentResultsResponse>, I>>(base?: I): GetExperimentResultsResponse {
-    return GetExperimentResultsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetExperimentResultsResponse>): GetExperimentResultsResponse {
+    return GetExperimentResultsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetExperimentResultsResponse>, I>>(object: I): GetExperimentResultsResponse {
+  fromPartial(object: DeepPartial<GetExperimentResultsResponse>): GetExperimentResultsResponse {
     const message = createBaseGetExperimentResultsResponse();
     message.iteration = (object.iteration !== undefined && object.iteration !== null)
       ? ExperimentIteration.fromPartial(object.iteration)
@@ -2235,10 +2235,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -2281,6 +2277,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

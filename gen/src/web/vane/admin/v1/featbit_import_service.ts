@@ -419,12 +419,10 @@ export const ImportFeatBitEnvironmentRequest: MessageFns<ImportFeatBitEnvironmen
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ImportFeatBitEnvironmentRequest>, I>>(base?: I): ImportFeatBitEnvironmentRequest {
-    return ImportFeatBitEnvironmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ImportFeatBitEnvironmentRequest>): ImportFeatBitEnvironmentRequest {
+    return ImportFeatBitEnvironmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ImportFeatBitEnvironmentRequest>, I>>(
-    object: I,
-  ): ImportFeatBitEnvironmentRequest {
+  fromPartial(object: DeepPartial<ImportFeatBitEnvironmentRequest>): ImportFeatBitEnvironmentRequest {
     const message = createBaseImportFeatBitEnvironmentRequest();
     message.envId = object.envId ?? "";
     message.document = object.document ?? "";
@@ -600,10 +598,10 @@ export const ImportedItem: MessageFns<ImportedItem> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ImportedItem>, I>>(base?: I): ImportedItem {
-    return ImportedItem.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ImportedItem>): ImportedItem {
+    return ImportedItem.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ImportedItem>, I>>(object: I): ImportedItem {
+  fromPartial(object: DeepPartial<ImportedItem>): ImportedItem {
     const message = createBaseImportedItem();
     message.kind = object.kind ?? 0;
     message.key = object.key ?? "";
@@ -720,10 +718,10 @@ export const ImportCounts: MessageFns<ImportCounts> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ImportCounts>, I>>(base?: I): ImportCounts {
-    return ImportCounts.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ImportCounts>): ImportCounts {
+    return ImportCounts.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ImportCounts>, I>>(object: I): ImportCounts {
+  fromPartial(object: DeepPartial<ImportCounts>): ImportCounts {
     const message = createBaseImportCounts();
     message.created = object.created ?? 0;
     message.updated = object.updated ?? 0;
@@ -856,14 +854,10 @@ export const ImportFeatBitEnvironmentResponse: MessageFns<ImportFeatBitEnvironme
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ImportFeatBitEnvironmentResponse>, I>>(
-    base?: I,
-  ): ImportFeatBitEnvironmentResponse {
-    return ImportFeatBitEnvironmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ImportFeatBitEnvironmentResponse>): ImportFeatBitEnvironmentResponse {
+    return ImportFeatBitEnvironmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ImportFeatBitEnvironmentResponse>, I>>(
-    object: I,
-  ): ImportFeatBitEnvironmentResponse {
+  fromPartial(object: DeepPartial<ImportFeatBitEnvironmentResponse>): ImportFeatBitEnvironmentResponse {
     const message = createBaseImportFeatBitEnvironmentResponse();
     message.items = object.items?.map((e) => ImportedItem.fromPartial(e)) || [];
     message.flags = (object.flags !== undefined && object.flags !== null)
@@ -943,10 +937,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
@@ -956,6 +946,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -444,10 +444,10 @@ export const FeatureFlagRevision: MessageFns<FeatureFlagRevision> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FeatureFlagRevision>, I>>(base?: I): FeatureFlagRevision {
-    return FeatureFlagRevision.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<FeatureFlagRevision>): FeatureFlagRevision {
+    return FeatureFlagRevision.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<FeatureFlagRevision>, I>>(object: I): FeatureFlagRevision {
+  fromPartial(object: DeepPartial<FeatureFlagRevision>): FeatureFlagRevision {
     const message = createBaseFeatureFlagRevision();
     message.revision = object.revision ?? 0;
     message.flag = (object.flag !== undefined && object.flag !== null)
@@ -650,10 +650,10 @@ export const ListFeatureFlagsRequest: MessageFns<ListFeatureFlagsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListFeatureFlagsRequest>, I>>(base?: I): ListFeatureFlagsRequest {
-    return ListFeatureFlagsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListFeatureFlagsRequest>): ListFeatureFlagsRequest {
+    return ListFeatureFlagsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListFeatureFlagsRequest>, I>>(object: I): ListFeatureFlagsRequest {
+  fromPartial(object: DeepPartial<ListFeatureFlagsRequest>): ListFeatureFlagsRequest {
     const message = createBaseListFeatureFlagsRequest();
     message.envId = object.envId ?? "";
     message.page = (object.page !== undefined && object.page !== null)
@@ -743,10 +743,10 @@ export const ListFeatureFlagsResponse: MessageFns<ListFeatureFlagsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListFeatureFlagsResponse>, I>>(base?: I): ListFeatureFlagsResponse {
-    return ListFeatureFlagsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListFeatureFlagsResponse>): ListFeatureFlagsResponse {
+    return ListFeatureFlagsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListFeatureFlagsResponse>, I>>(object: I): ListFeatureFlagsResponse {
+  fromPartial(object: DeepPartial<ListFeatureFlagsResponse>): ListFeatureFlagsResponse {
     const message = createBaseListFeatureFlagsResponse();
     message.flags = object.flags?.map((e) => FeatureFlag.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -834,10 +834,10 @@ export const GetFeatureFlagRequest: MessageFns<GetFeatureFlagRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetFeatureFlagRequest>, I>>(base?: I): GetFeatureFlagRequest {
-    return GetFeatureFlagRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetFeatureFlagRequest>): GetFeatureFlagRequest {
+    return GetFeatureFlagRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetFeatureFlagRequest>, I>>(object: I): GetFeatureFlagRequest {
+  fromPartial(object: DeepPartial<GetFeatureFlagRequest>): GetFeatureFlagRequest {
     const message = createBaseGetFeatureFlagRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -902,10 +902,10 @@ export const GetFeatureFlagResponse: MessageFns<GetFeatureFlagResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetFeatureFlagResponse>, I>>(base?: I): GetFeatureFlagResponse {
-    return GetFeatureFlagResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetFeatureFlagResponse>): GetFeatureFlagResponse {
+    return GetFeatureFlagResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetFeatureFlagResponse>, I>>(object: I): GetFeatureFlagResponse {
+  fromPartial(object: DeepPartial<GetFeatureFlagResponse>): GetFeatureFlagResponse {
     const message = createBaseGetFeatureFlagResponse();
     message.flag = (object.flag !== undefined && object.flag !== null)
       ? FeatureFlag.fromPartial(object.flag)
@@ -1007,10 +1007,10 @@ export const CreateFeatureFlagRequest: MessageFns<CreateFeatureFlagRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateFeatureFlagRequest>, I>>(base?: I): CreateFeatureFlagRequest {
-    return CreateFeatureFlagRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateFeatureFlagRequest>): CreateFeatureFlagRequest {
+    return CreateFeatureFlagRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateFeatureFlagRequest>, I>>(object: I): CreateFeatureFlagRequest {
+  fromPartial(object: DeepPartial<CreateFeatureFlagRequest>): CreateFeatureFlagRequest {
     const message = createBaseCreateFeatureFlagRequest();
     message.envId = object.envId ?? "";
     message.flag = (object.flag !== undefined && object.flag !== null)
@@ -1078,10 +1078,10 @@ export const CreateFeatureFlagResponse: MessageFns<CreateFeatureFlagResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateFeatureFlagResponse>, I>>(base?: I): CreateFeatureFlagResponse {
-    return CreateFeatureFlagResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateFeatureFlagResponse>): CreateFeatureFlagResponse {
+    return CreateFeatureFlagResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateFeatureFlagResponse>, I>>(object: I): CreateFeatureFlagResponse {
+  fromPartial(object: DeepPartial<CreateFeatureFlagResponse>): CreateFeatureFlagResponse {
     const message = createBaseCreateFeatureFlagResponse();
     message.flag = (object.flag !== undefined && object.flag !== null)
       ? FeatureFlag.fromPartial(object.flag)
@@ -1236,10 +1236,10 @@ export const UpdateFeatureFlagRequest: MessageFns<UpdateFeatureFlagRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateFeatureFlagRequest>, I>>(base?: I): UpdateFeatureFlagRequest {
-    return UpdateFeatureFlagRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateFeatureFlagRequest>): UpdateFeatureFlagRequest {
+    return UpdateFeatureFlagRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateFeatureFlagRequest>, I>>(object: I): UpdateFeatureFlagRequest {
+  fromPartial(object: DeepPartial<UpdateFeatureFlagRequest>): UpdateFeatureFlagRequest {
     const message = createBaseUpdateFeatureFlagRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1310,10 +1310,10 @@ export const UpdateFeatureFlagResponse: MessageFns<UpdateFeatureFlagResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateFeatureFlagResponse>, I>>(base?: I): UpdateFeatureFlagResponse {
-    return UpdateFeatureFlagResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateFeatureFlagResponse>): UpdateFeatureFlagResponse {
+    return UpdateFeatureFlagResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateFeatureFlagResponse>, I>>(object: I): UpdateFeatureFlagResponse {
+  fromPartial(object: DeepPartial<UpdateFeatureFlagResponse>): UpdateFeatureFlagResponse {
     const message = createBaseUpdateFeatureFlagResponse();
     message.flag = (object.flag !== undefined && object.flag !== null)
       ? FeatureFlag.fromPartial(object.flag)
@@ -1449,10 +1449,10 @@ export const ToggleFeatureFlagRequest: MessageFns<ToggleFeatureFlagRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ToggleFeatureFlagRequest>, I>>(base?: I): ToggleFeatureFlagRequest {
-    return ToggleFeatureFlagRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ToggleFeatureFlagRequest>): ToggleFeatureFlagRequest {
+    return ToggleFeatureFlagRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ToggleFeatureFlagRequest>, I>>(object: I): ToggleFeatureFlagRequest {
+  fromPartial(object: DeepPartial<ToggleFeatureFlagRequest>): ToggleFeatureFlagRequest {
     const message = createBaseToggleFeatureFlagRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1520,10 +1520,10 @@ export const ToggleFeatureFlagResponse: MessageFns<ToggleFeatureFlagResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ToggleFeatureFlagResponse>, I>>(base?: I): ToggleFeatureFlagResponse {
-    return ToggleFeatureFlagResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ToggleFeatureFlagResponse>): ToggleFeatureFlagResponse {
+    return ToggleFeatureFlagResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ToggleFeatureFlagResponse>, I>>(object: I): ToggleFeatureFlagResponse {
+  fromPartial(object: DeepPartial<ToggleFeatureFlagResponse>): ToggleFeatureFlagResponse {
     const message = createBaseToggleFeatureFlagResponse();
     message.flag = (object.flag !== undefined && object.flag !== null)
       ? FeatureFlag.fromPartial(object.flag)
@@ -1644,10 +1644,10 @@ export const ArchiveFeatureFlagRequest: MessageFns<ArchiveFeatureFlagRequest> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveFeatureFlagRequest>, I>>(base?: I): ArchiveFeatureFlagRequest {
-    return ArchiveFeatureFlagRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveFeatureFlagRequest>): ArchiveFeatureFlagRequest {
+    return ArchiveFeatureFlagRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveFeatureFlagRequest>, I>>(object: I): ArchiveFeatureFlagRequest {
+  fromPartial(object: DeepPartial<ArchiveFeatureFlagRequest>): ArchiveFeatureFlagRequest {
     const message = createBaseArchiveFeatureFlagRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1714,10 +1714,10 @@ export const ArchiveFeatureFlagResponse: MessageFns<ArchiveFeatureFlagResponse> 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveFeatureFlagResponse>, I>>(base?: I): ArchiveFeatureFlagResponse {
-    return ArchiveFeatureFlagResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveFeatureFlagResponse>): ArchiveFeatureFlagResponse {
+    return ArchiveFeatureFlagResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveFeatureFlagResponse>, I>>(object: I): ArchiveFeatureFlagResponse {
+  fromPartial(object: DeepPartial<ArchiveFeatureFlagResponse>): ArchiveFeatureFlagResponse {
     const message = createBaseArchiveFeatureFlagResponse();
     message.flag = (object.flag !== undefined && object.flag !== null)
       ? FeatureFlag.fromPartial(object.flag)
@@ -1838,10 +1838,10 @@ export const RestoreFeatureFlagRequest: MessageFns<RestoreFeatureFlagRequest> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RestoreFeatureFlagRequest>, I>>(base?: I): RestoreFeatureFlagRequest {
-    return RestoreFeatureFlagRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RestoreFeatureFlagRequest>): RestoreFeatureFlagRequest {
+    return RestoreFeatureFlagRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RestoreFeatureFlagRequest>, I>>(object: I): RestoreFeatureFlagRequest {
+  fromPartial(object: DeepPartial<RestoreFeatureFlagRequest>): RestoreFeatureFlagRequest {
     const message = createBaseRestoreFeatureFlagRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1908,10 +1908,10 @@ export const RestoreFeatureFlagResponse: MessageFns<RestoreFeatureFlagResponse> 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RestoreFeatureFlagResponse>, I>>(base?: I): RestoreFeatureFlagResponse {
-    return RestoreFeatureFlagResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RestoreFeatureFlagResponse>): RestoreFeatureFlagResponse {
+    return RestoreFeatureFlagResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RestoreFeatureFlagResponse>, I>>(object: I): RestoreFeatureFlagResponse {
+  fromPartial(object: DeepPartial<RestoreFeatureFlagResponse>): RestoreFeatureFlagResponse {
     const message = createBaseRestoreFeatureFlagResponse();
     message.flag = (object.flag !== undefined && object.flag !== null)
       ? FeatureFlag.fromPartial(object.flag)
@@ -2032,10 +2032,10 @@ export const DeleteFeatureFlagRequest: MessageFns<DeleteFeatureFlagRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteFeatureFlagRequest>, I>>(base?: I): DeleteFeatureFlagRequest {
-    return DeleteFeatureFlagRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteFeatureFlagRequest>): DeleteFeatureFlagRequest {
+    return DeleteFeatureFlagRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteFeatureFlagRequest>, I>>(object: I): DeleteFeatureFlagRequest {
+  fromPartial(object: DeepPartial<DeleteFeatureFlagRequest>): DeleteFeatureFlagRequest {
     const message = createBaseDeleteFeatureFlagRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -2088,10 +2088,10 @@ export const DeleteFeatureFlagResponse: MessageFns<DeleteFeatureFlagResponse> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteFeatureFlagResponse>, I>>(base?: I): DeleteFeatureFlagResponse {
-    return DeleteFeatureFlagResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteFeatureFlagResponse>): DeleteFeatureFlagResponse {
+    return DeleteFeatureFlagResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteFeatureFlagResponse>, I>>(_: I): DeleteFeatureFlagResponse {
+  fromPartial(_: DeepPartial<DeleteFeatureFlagResponse>): DeleteFeatureFlagResponse {
     const message = createBaseDeleteFeatureFlagResponse();
     return message;
   },
@@ -2190,12 +2190,10 @@ export const ListFeatureFlagRevisionsRequest: MessageFns<ListFeatureFlagRevision
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListFeatureFlagRevisionsRequest>, I>>(base?: I): ListFeatureFlagRevisionsRequest {
-    return ListFeatureFlagRevisionsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListFeatureFlagRevisionsRequest>): ListFeatureFlagRevisionsRequest {
+    return ListFeatureFlagRevisionsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListFeatureFlagRevisionsRequest>, I>>(
-    object: I,
-  ): ListFeatureFlagRevisionsRequest {
+  fromPartial(object: DeepPartial<ListFeatureFlagRevisionsRequest>): ListFeatureFlagRevisionsRequest {
     const message = createBaseListFeatureFlagRevisionsRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -2282,14 +2280,10 @@ export const ListFeatureFlagRevisionsResponse: MessageFns<ListFeatureFlagRevisio
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListFeatureFlagRevisionsResponse>, I>>(
-    base?: I,
-  ): ListFeatureFlagRevisionsResponse {
-    return ListFeatureFlagRevisionsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListFeatureFlagRevisionsResponse>): ListFeatureFlagRevisionsResponse {
+    return ListFeatureFlagRevisionsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListFeatureFlagRevisionsResponse>, I>>(
-    object: I,
-  ): ListFeatureFlagRevisionsResponse {
+  fromPartial(object: DeepPartial<ListFeatureFlagRevisionsResponse>): ListFeatureFlagRevisionsResponse {
     const message = createBaseListFeatureFlagRevisionsResponse();
     message.revisions = object.revisions?.map((e) => FeatureFlagRevision.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -2392,10 +2386,10 @@ export const EvaluateFeatureFlagsRequest: MessageFns<EvaluateFeatureFlagsRequest
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EvaluateFeatureFlagsRequest>, I>>(base?: I): EvaluateFeatureFlagsRequest {
-    return EvaluateFeatureFlagsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EvaluateFeatureFlagsRequest>): EvaluateFeatureFlagsRequest {
+    return EvaluateFeatureFlagsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EvaluateFeatureFlagsRequest>, I>>(object: I): EvaluateFeatureFlagsRequest {
+  fromPartial(object: DeepPartial<EvaluateFeatureFlagsRequest>): EvaluateFeatureFlagsRequest {
     const message = createBaseEvaluateFeatureFlagsRequest();
     message.envId = object.envId ?? "";
     message.user = (object.user !== undefined && object.user !== null) ? EndUser.fromPartial(object.user) : undefined;
@@ -2465,10 +2459,10 @@ export const EvaluateFeatureFlagsResponse: MessageFns<EvaluateFeatureFlagsRespon
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EvaluateFeatureFlagsResponse>, I>>(base?: I): EvaluateFeatureFlagsResponse {
-    return EvaluateFeatureFlagsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EvaluateFeatureFlagsResponse>): EvaluateFeatureFlagsResponse {
+    return EvaluateFeatureFlagsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EvaluateFeatureFlagsResponse>, I>>(object: I): EvaluateFeatureFlagsResponse {
+  fromPartial(object: DeepPartial<EvaluateFeatureFlagsResponse>): EvaluateFeatureFlagsResponse {
     const message = createBaseEvaluateFeatureFlagsResponse();
     message.results = object.results?.map((e) => EvaluationResult.fromPartial(e)) || [];
     return message;
@@ -2538,10 +2532,10 @@ export const ListFeatureFlagTagsRequest: MessageFns<ListFeatureFlagTagsRequest> 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListFeatureFlagTagsRequest>, I>>(base?: I): ListFeatureFlagTagsRequest {
-    return ListFeatureFlagTagsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListFeatureFlagTagsRequest>): ListFeatureFlagTagsRequest {
+    return ListFeatureFlagTagsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListFeatureFlagTagsRequest>, I>>(object: I): ListFeatureFlagTagsRequest {
+  fromPartial(object: DeepPartial<ListFeatureFlagTagsRequest>): ListFeatureFlagTagsRequest {
     const message = createBaseListFeatureFlagTagsRequest();
     message.envId = object.envId ?? "";
     return message;
@@ -2605,10 +2599,10 @@ export const ListFeatureFlagTagsResponse: MessageFns<ListFeatureFlagTagsResponse
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListFeatureFlagTagsResponse>, I>>(base?: I): ListFeatureFlagTagsResponse {
-    return ListFeatureFlagTagsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListFeatureFlagTagsResponse>): ListFeatureFlagTagsResponse {
+    return ListFeatureFlagTagsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListFeatureFlagTagsResponse>, I>>(object: I): ListFeatureFlagTagsResponse {
+  fromPartial(object: DeepPartial<ListFeatureFlagTagsResponse>): ListFeatureFlagTagsResponse {
     const message = createBaseListFeatureFlagTagsResponse();
     message.tags = object.tags?.map((e) => e) || [];
     return message;
@@ -2727,12 +2721,10 @@ export const GetFeatureFlagInsightsRequest: MessageFns<GetFeatureFlagInsightsReq
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetFeatureFlagInsightsRequest>, I>>(base?: I): GetFeatureFlagInsightsRequest {
-    return GetFeatureFlagInsightsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetFeatureFlagInsightsRequest>): GetFeatureFlagInsightsRequest {
+    return GetFeatureFlagInsightsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetFeatureFlagInsightsRequest>, I>>(
-    object: I,
-  ): GetFeatureFlagInsightsRequest {
+  fromPartial(object: DeepPartial<GetFeatureFlagInsightsRequest>): GetFeatureFlagInsightsRequest {
     const message = createBaseGetFeatureFlagInsightsRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -2801,12 +2793,10 @@ export const GetFeatureFlagInsightsResponse: MessageFns<GetFeatureFlagInsightsRe
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetFeatureFlagInsightsResponse>, I>>(base?: I): GetFeatureFlagInsightsResponse {
-    return GetFeatureFlagInsightsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetFeatureFlagInsightsResponse>): GetFeatureFlagInsightsResponse {
+    return GetFeatureFlagInsightsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetFeatureFlagInsightsResponse>, I>>(
-    object: I,
-  ): GetFeatureFlagInsightsResponse {
+  fromPartial(object: DeepPartial<GetFeatureFlagInsightsResponse>): GetFeatureFlagInsightsResponse {
     const message = createBaseGetFeatureFlagInsightsResponse();
     message.insights = (object.insights !== undefined && object.insights !== null)
       ? FlagInsights.fromPartial(object.insights)
@@ -2978,10 +2968,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -3024,6 +3010,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

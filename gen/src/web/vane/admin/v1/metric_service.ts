@@ -507,10 +507,10 @@ export const Metric: MessageFns<Metric> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Metric>, I>>(base?: I): Metric {
-    return Metric.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Metric>): Metric {
+    return Metric.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Metric>, I>>(object: I): Metric {
+  fromPartial(object: DeepPartial<Metric>): Metric {
     const message = createBaseMetric();
     message.id = object.id ?? "";
     message.envId = object.envId ?? "";
@@ -688,10 +688,10 @@ export const ListMetricsRequest: MessageFns<ListMetricsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListMetricsRequest>, I>>(base?: I): ListMetricsRequest {
-    return ListMetricsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListMetricsRequest>): ListMetricsRequest {
+    return ListMetricsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListMetricsRequest>, I>>(object: I): ListMetricsRequest {
+  fromPartial(object: DeepPartial<ListMetricsRequest>): ListMetricsRequest {
     const message = createBaseListMetricsRequest();
     message.envId = object.envId ?? "";
     message.page = (object.page !== undefined && object.page !== null)
@@ -780,10 +780,10 @@ export const ListMetricsResponse: MessageFns<ListMetricsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListMetricsResponse>, I>>(base?: I): ListMetricsResponse {
-    return ListMetricsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListMetricsResponse>): ListMetricsResponse {
+    return ListMetricsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListMetricsResponse>, I>>(object: I): ListMetricsResponse {
+  fromPartial(object: DeepPartial<ListMetricsResponse>): ListMetricsResponse {
     const message = createBaseListMetricsResponse();
     message.metrics = object.metrics?.map((e) => Metric.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -850,10 +850,10 @@ export const GetMetricRequest: MessageFns<GetMetricRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetMetricRequest>, I>>(base?: I): GetMetricRequest {
-    return GetMetricRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetMetricRequest>): GetMetricRequest {
+    return GetMetricRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetMetricRequest>, I>>(object: I): GetMetricRequest {
+  fromPartial(object: DeepPartial<GetMetricRequest>): GetMetricRequest {
     const message = createBaseGetMetricRequest();
     message.id = object.id ?? "";
     return message;
@@ -917,10 +917,10 @@ export const GetMetricResponse: MessageFns<GetMetricResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetMetricResponse>, I>>(base?: I): GetMetricResponse {
-    return GetMetricResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetMetricResponse>): GetMetricResponse {
+    return GetMetricResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetMetricResponse>, I>>(object: I): GetMetricResponse {
+  fromPartial(object: DeepPartial<GetMetricResponse>): GetMetricResponse {
     const message = createBaseGetMetricResponse();
     message.metric = (object.metric !== undefined && object.metric !== null)
       ? Metric.fromPartial(object.metric)
@@ -1007,10 +1007,10 @@ export const CreateMetricRequest: MessageFns<CreateMetricRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateMetricRequest>, I>>(base?: I): CreateMetricRequest {
-    return CreateMetricRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateMetricRequest>): CreateMetricRequest {
+    return CreateMetricRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateMetricRequest>, I>>(object: I): CreateMetricRequest {
+  fromPartial(object: DeepPartial<CreateMetricRequest>): CreateMetricRequest {
     const message = createBaseCreateMetricRequest();
     message.envId = object.envId ?? "";
     message.metric = (object.metric !== undefined && object.metric !== null)
@@ -1077,10 +1077,10 @@ export const CreateMetricResponse: MessageFns<CreateMetricResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateMetricResponse>, I>>(base?: I): CreateMetricResponse {
-    return CreateMetricResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateMetricResponse>): CreateMetricResponse {
+    return CreateMetricResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateMetricResponse>, I>>(object: I): CreateMetricResponse {
+  fromPartial(object: DeepPartial<CreateMetricResponse>): CreateMetricResponse {
     const message = createBaseCreateMetricResponse();
     message.metric = (object.metric !== undefined && object.metric !== null)
       ? Metric.fromPartial(object.metric)
@@ -1201,10 +1201,10 @@ export const UpdateMetricRequest: MessageFns<UpdateMetricRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateMetricRequest>, I>>(base?: I): UpdateMetricRequest {
-    return UpdateMetricRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateMetricRequest>): UpdateMetricRequest {
+    return UpdateMetricRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateMetricRequest>, I>>(object: I): UpdateMetricRequest {
+  fromPartial(object: DeepPartial<UpdateMetricRequest>): UpdateMetricRequest {
     const message = createBaseUpdateMetricRequest();
     message.id = object.id ?? "";
     message.metric = (object.metric !== undefined && object.metric !== null)
@@ -1273,10 +1273,10 @@ export const UpdateMetricResponse: MessageFns<UpdateMetricResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateMetricResponse>, I>>(base?: I): UpdateMetricResponse {
-    return UpdateMetricResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateMetricResponse>): UpdateMetricResponse {
+    return UpdateMetricResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateMetricResponse>, I>>(object: I): UpdateMetricResponse {
+  fromPartial(object: DeepPartial<UpdateMetricResponse>): UpdateMetricResponse {
     const message = createBaseUpdateMetricResponse();
     message.metric = (object.metric !== undefined && object.metric !== null)
       ? Metric.fromPartial(object.metric)
@@ -1363,10 +1363,10 @@ export const ArchiveMetricRequest: MessageFns<ArchiveMetricRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveMetricRequest>, I>>(base?: I): ArchiveMetricRequest {
-    return ArchiveMetricRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveMetricRequest>): ArchiveMetricRequest {
+    return ArchiveMetricRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveMetricRequest>, I>>(object: I): ArchiveMetricRequest {
+  fromPartial(object: DeepPartial<ArchiveMetricRequest>): ArchiveMetricRequest {
     const message = createBaseArchiveMetricRequest();
     message.id = object.id ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1431,10 +1431,10 @@ export const ArchiveMetricResponse: MessageFns<ArchiveMetricResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveMetricResponse>, I>>(base?: I): ArchiveMetricResponse {
-    return ArchiveMetricResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveMetricResponse>): ArchiveMetricResponse {
+    return ArchiveMetricResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveMetricResponse>, I>>(object: I): ArchiveMetricResponse {
+  fromPartial(object: DeepPartial<ArchiveMetricResponse>): ArchiveMetricResponse {
     const message = createBaseArchiveMetricResponse();
     message.metric = (object.metric !== undefined && object.metric !== null)
       ? Metric.fromPartial(object.metric)
@@ -1521,10 +1521,10 @@ export const RestoreMetricRequest: MessageFns<RestoreMetricRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RestoreMetricRequest>, I>>(base?: I): RestoreMetricRequest {
-    return RestoreMetricRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RestoreMetricRequest>): RestoreMetricRequest {
+    return RestoreMetricRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RestoreMetricRequest>, I>>(object: I): RestoreMetricRequest {
+  fromPartial(object: DeepPartial<RestoreMetricRequest>): RestoreMetricRequest {
     const message = createBaseRestoreMetricRequest();
     message.id = object.id ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1589,10 +1589,10 @@ export const RestoreMetricResponse: MessageFns<RestoreMetricResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RestoreMetricResponse>, I>>(base?: I): RestoreMetricResponse {
-    return RestoreMetricResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RestoreMetricResponse>): RestoreMetricResponse {
+    return RestoreMetricResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RestoreMetricResponse>, I>>(object: I): RestoreMetricResponse {
+  fromPartial(object: DeepPartial<RestoreMetricResponse>): RestoreMetricResponse {
     const message = createBaseRestoreMetricResponse();
     message.metric = (object.metric !== undefined && object.metric !== null)
       ? Metric.fromPartial(object.metric)
@@ -1679,10 +1679,10 @@ export const DeleteMetricRequest: MessageFns<DeleteMetricRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteMetricRequest>, I>>(base?: I): DeleteMetricRequest {
-    return DeleteMetricRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteMetricRequest>): DeleteMetricRequest {
+    return DeleteMetricRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteMetricRequest>, I>>(object: I): DeleteMetricRequest {
+  fromPartial(object: DeepPartial<DeleteMetricRequest>): DeleteMetricRequest {
     const message = createBaseDeleteMetricRequest();
     message.id = object.id ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1733,10 +1733,10 @@ export const DeleteMetricResponse: MessageFns<DeleteMetricResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteMetricResponse>, I>>(base?: I): DeleteMetricResponse {
-    return DeleteMetricResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteMetricResponse>): DeleteMetricResponse {
+    return DeleteMetricResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteMetricResponse>, I>>(_: I): DeleteMetricResponse {
+  fromPartial(_: DeepPartial<DeleteMetricResponse>): DeleteMetricResponse {
     const message = createBaseDeleteMetricResponse();
     return message;
   },
@@ -1838,10 +1838,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -1884,6 +1880,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -328,10 +328,10 @@ export const Project: MessageFns<Project> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Project>, I>>(base?: I): Project {
-    return Project.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Project>): Project {
+    return Project.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Project>, I>>(object: I): Project {
+  fromPartial(object: DeepPartial<Project>): Project {
     const message = createBaseProject();
     message.id = object.id ?? "";
     message.key = object.key ?? "";
@@ -420,10 +420,10 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListProjectsRequest>, I>>(base?: I): ListProjectsRequest {
-    return ListProjectsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListProjectsRequest>): ListProjectsRequest {
+    return ListProjectsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListProjectsRequest>, I>>(object: I): ListProjectsRequest {
+  fromPartial(object: DeepPartial<ListProjectsRequest>): ListProjectsRequest {
     const message = createBaseListProjectsRequest();
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
@@ -507,10 +507,10 @@ export const ListProjectsResponse: MessageFns<ListProjectsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListProjectsResponse>, I>>(base?: I): ListProjectsResponse {
-    return ListProjectsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListProjectsResponse>): ListProjectsResponse {
+    return ListProjectsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListProjectsResponse>, I>>(object: I): ListProjectsResponse {
+  fromPartial(object: DeepPartial<ListProjectsResponse>): ListProjectsResponse {
     const message = createBaseListProjectsResponse();
     message.projects = object.projects?.map((e) => Project.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -577,10 +577,10 @@ export const GetProjectRequest: MessageFns<GetProjectRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetProjectRequest>, I>>(base?: I): GetProjectRequest {
-    return GetProjectRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetProjectRequest>): GetProjectRequest {
+    return GetProjectRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetProjectRequest>, I>>(object: I): GetProjectRequest {
+  fromPartial(object: DeepPartial<GetProjectRequest>): GetProjectRequest {
     const message = createBaseGetProjectRequest();
     message.id = object.id ?? "";
     return message;
@@ -644,10 +644,10 @@ export const GetProjectResponse: MessageFns<GetProjectResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetProjectResponse>, I>>(base?: I): GetProjectResponse {
-    return GetProjectResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetProjectResponse>): GetProjectResponse {
+    return GetProjectResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetProjectResponse>, I>>(object: I): GetProjectResponse {
+  fromPartial(object: DeepPartial<GetProjectResponse>): GetProjectResponse {
     const message = createBaseGetProjectResponse();
     message.project = (object.project !== undefined && object.project !== null)
       ? Project.fromPartial(object.project)
@@ -745,10 +745,10 @@ export const CreateProjectRequest: MessageFns<CreateProjectRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateProjectRequest>, I>>(base?: I): CreateProjectRequest {
-    return CreateProjectRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateProjectRequest>): CreateProjectRequest {
+    return CreateProjectRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateProjectRequest>, I>>(object: I): CreateProjectRequest {
+  fromPartial(object: DeepPartial<CreateProjectRequest>): CreateProjectRequest {
     const message = createBaseCreateProjectRequest();
     message.key = object.key ?? "";
     message.name = object.name ?? "";
@@ -814,10 +814,10 @@ export const CreateProjectResponse: MessageFns<CreateProjectResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateProjectResponse>, I>>(base?: I): CreateProjectResponse {
-    return CreateProjectResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateProjectResponse>): CreateProjectResponse {
+    return CreateProjectResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateProjectResponse>, I>>(object: I): CreateProjectResponse {
+  fromPartial(object: DeepPartial<CreateProjectResponse>): CreateProjectResponse {
     const message = createBaseCreateProjectResponse();
     message.project = (object.project !== undefined && object.project !== null)
       ? Project.fromPartial(object.project)
@@ -938,10 +938,10 @@ export const UpdateProjectRequest: MessageFns<UpdateProjectRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateProjectRequest>, I>>(base?: I): UpdateProjectRequest {
-    return UpdateProjectRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateProjectRequest>): UpdateProjectRequest {
+    return UpdateProjectRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateProjectRequest>, I>>(object: I): UpdateProjectRequest {
+  fromPartial(object: DeepPartial<UpdateProjectRequest>): UpdateProjectRequest {
     const message = createBaseUpdateProjectRequest();
     message.id = object.id ?? "";
     message.project = (object.project !== undefined && object.project !== null)
@@ -1010,10 +1010,10 @@ export const UpdateProjectResponse: MessageFns<UpdateProjectResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateProjectResponse>, I>>(base?: I): UpdateProjectResponse {
-    return UpdateProjectResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateProjectResponse>): UpdateProjectResponse {
+    return UpdateProjectResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateProjectResponse>, I>>(object: I): UpdateProjectResponse {
+  fromPartial(object: DeepPartial<UpdateProjectResponse>): UpdateProjectResponse {
     const message = createBaseUpdateProjectResponse();
     message.project = (object.project !== undefined && object.project !== null)
       ? Project.fromPartial(object.project)
@@ -1100,10 +1100,10 @@ export const DeleteProjectRequest: MessageFns<DeleteProjectRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteProjectRequest>, I>>(base?: I): DeleteProjectRequest {
-    return DeleteProjectRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteProjectRequest>): DeleteProjectRequest {
+    return DeleteProjectRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteProjectRequest>, I>>(object: I): DeleteProjectRequest {
+  fromPartial(object: DeepPartial<DeleteProjectRequest>): DeleteProjectRequest {
     const message = createBaseDeleteProjectRequest();
     message.id = object.id ?? "";
     message.expectedRevision = object.expectedRevision ?? 0;
@@ -1154,10 +1154,10 @@ export const DeleteProjectResponse: MessageFns<DeleteProjectResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteProjectResponse>, I>>(base?: I): DeleteProjectResponse {
-    return DeleteProjectResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteProjectResponse>): DeleteProjectResponse {
+    return DeleteProjectResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteProjectResponse>, I>>(_: I): DeleteProjectResponse {
+  fromPartial(_: DeepPartial<DeleteProjectResponse>): DeleteProjectResponse {
     const message = createBaseDeleteProjectResponse();
     return message;
   },
@@ -1238,10 +1238,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -1284,6 +1280,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -380,10 +380,10 @@ export const SegmentRevision: MessageFns<SegmentRevision> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SegmentRevision>, I>>(base?: I): SegmentRevision {
-    return SegmentRevision.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SegmentRevision>): SegmentRevision {
+    return SegmentRevision.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SegmentRevision>, I>>(object: I): SegmentRevision {
+  fromPartial(object: DeepPartial<SegmentRevision>): SegmentRevision {
     const message = createBaseSegmentRevision();
     message.revision = object.revision ?? 0;
     message.segment = (object.segment !== undefined && object.segment !== null)
@@ -536,10 +536,10 @@ export const SegmentReference: MessageFns<SegmentReference> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SegmentReference>, I>>(base?: I): SegmentReference {
-    return SegmentReference.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SegmentReference>): SegmentReference {
+    return SegmentReference.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SegmentReference>, I>>(object: I): SegmentReference {
+  fromPartial(object: DeepPartial<SegmentReference>): SegmentReference {
     const message = createBaseSegmentReference();
     message.flagId = object.flagId ?? "";
     message.flagKey = object.flagKey ?? "";
@@ -726,10 +726,10 @@ export const ListSegmentsRequest: MessageFns<ListSegmentsRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentsRequest>, I>>(base?: I): ListSegmentsRequest {
-    return ListSegmentsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentsRequest>): ListSegmentsRequest {
+    return ListSegmentsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentsRequest>, I>>(object: I): ListSegmentsRequest {
+  fromPartial(object: DeepPartial<ListSegmentsRequest>): ListSegmentsRequest {
     const message = createBaseListSegmentsRequest();
     message.envId = object.envId ?? "";
     message.page = (object.page !== undefined && object.page !== null)
@@ -819,10 +819,10 @@ export const ListSegmentsResponse: MessageFns<ListSegmentsResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentsResponse>, I>>(base?: I): ListSegmentsResponse {
-    return ListSegmentsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentsResponse>): ListSegmentsResponse {
+    return ListSegmentsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentsResponse>, I>>(object: I): ListSegmentsResponse {
+  fromPartial(object: DeepPartial<ListSegmentsResponse>): ListSegmentsResponse {
     const message = createBaseListSegmentsResponse();
     message.segments = object.segments?.map((e) => Segment.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -910,10 +910,10 @@ export const GetSegmentRequest: MessageFns<GetSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetSegmentRequest>, I>>(base?: I): GetSegmentRequest {
-    return GetSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetSegmentRequest>): GetSegmentRequest {
+    return GetSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetSegmentRequest>, I>>(object: I): GetSegmentRequest {
+  fromPartial(object: DeepPartial<GetSegmentRequest>): GetSegmentRequest {
     const message = createBaseGetSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -978,10 +978,10 @@ export const GetSegmentResponse: MessageFns<GetSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<GetSegmentResponse>, I>>(base?: I): GetSegmentResponse {
-    return GetSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<GetSegmentResponse>): GetSegmentResponse {
+    return GetSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<GetSegmentResponse>, I>>(object: I): GetSegmentResponse {
+  fromPartial(object: DeepPartial<GetSegmentResponse>): GetSegmentResponse {
     const message = createBaseGetSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1083,10 +1083,10 @@ export const CreateSegmentRequest: MessageFns<CreateSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateSegmentRequest>, I>>(base?: I): CreateSegmentRequest {
-    return CreateSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateSegmentRequest>): CreateSegmentRequest {
+    return CreateSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateSegmentRequest>, I>>(object: I): CreateSegmentRequest {
+  fromPartial(object: DeepPartial<CreateSegmentRequest>): CreateSegmentRequest {
     const message = createBaseCreateSegmentRequest();
     message.envId = object.envId ?? "";
     message.segment = (object.segment !== undefined && object.segment !== null)
@@ -1154,10 +1154,10 @@ export const CreateSegmentResponse: MessageFns<CreateSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CreateSegmentResponse>, I>>(base?: I): CreateSegmentResponse {
-    return CreateSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CreateSegmentResponse>): CreateSegmentResponse {
+    return CreateSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CreateSegmentResponse>, I>>(object: I): CreateSegmentResponse {
+  fromPartial(object: DeepPartial<CreateSegmentResponse>): CreateSegmentResponse {
     const message = createBaseCreateSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1312,10 +1312,10 @@ export const UpdateSegmentRequest: MessageFns<UpdateSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateSegmentRequest>, I>>(base?: I): UpdateSegmentRequest {
-    return UpdateSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateSegmentRequest>): UpdateSegmentRequest {
+    return UpdateSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateSegmentRequest>, I>>(object: I): UpdateSegmentRequest {
+  fromPartial(object: DeepPartial<UpdateSegmentRequest>): UpdateSegmentRequest {
     const message = createBaseUpdateSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1386,10 +1386,10 @@ export const UpdateSegmentResponse: MessageFns<UpdateSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<UpdateSegmentResponse>, I>>(base?: I): UpdateSegmentResponse {
-    return UpdateSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<UpdateSegmentResponse>): UpdateSegmentResponse {
+    return UpdateSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<UpdateSegmentResponse>, I>>(object: I): UpdateSegmentResponse {
+  fromPartial(object: DeepPartial<UpdateSegmentResponse>): UpdateSegmentResponse {
     const message = createBaseUpdateSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1510,10 +1510,10 @@ export const ArchiveSegmentRequest: MessageFns<ArchiveSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveSegmentRequest>, I>>(base?: I): ArchiveSegmentRequest {
-    return ArchiveSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveSegmentRequest>): ArchiveSegmentRequest {
+    return ArchiveSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveSegmentRequest>, I>>(object: I): ArchiveSegmentRequest {
+  fromPartial(object: DeepPartial<ArchiveSegmentRequest>): ArchiveSegmentRequest {
     const message = createBaseArchiveSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1580,10 +1580,10 @@ export const ArchiveSegmentResponse: MessageFns<ArchiveSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArchiveSegmentResponse>, I>>(base?: I): ArchiveSegmentResponse {
-    return ArchiveSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArchiveSegmentResponse>): ArchiveSegmentResponse {
+    return ArchiveSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArchiveSegmentResponse>, I>>(object: I): ArchiveSegmentResponse {
+  fromPartial(object: DeepPartial<ArchiveSegmentResponse>): ArchiveSegmentResponse {
     const message = createBaseArchiveSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1704,10 +1704,10 @@ export const RestoreSegmentRequest: MessageFns<RestoreSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RestoreSegmentRequest>, I>>(base?: I): RestoreSegmentRequest {
-    return RestoreSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RestoreSegmentRequest>): RestoreSegmentRequest {
+    return RestoreSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RestoreSegmentRequest>, I>>(object: I): RestoreSegmentRequest {
+  fromPartial(object: DeepPartial<RestoreSegmentRequest>): RestoreSegmentRequest {
     const message = createBaseRestoreSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1774,10 +1774,10 @@ export const RestoreSegmentResponse: MessageFns<RestoreSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RestoreSegmentResponse>, I>>(base?: I): RestoreSegmentResponse {
-    return RestoreSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RestoreSegmentResponse>): RestoreSegmentResponse {
+    return RestoreSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RestoreSegmentResponse>, I>>(object: I): RestoreSegmentResponse {
+  fromPartial(object: DeepPartial<RestoreSegmentResponse>): RestoreSegmentResponse {
     const message = createBaseRestoreSegmentResponse();
     message.segment = (object.segment !== undefined && object.segment !== null)
       ? Segment.fromPartial(object.segment)
@@ -1898,10 +1898,10 @@ export const DeleteSegmentRequest: MessageFns<DeleteSegmentRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteSegmentRequest>, I>>(base?: I): DeleteSegmentRequest {
-    return DeleteSegmentRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteSegmentRequest>): DeleteSegmentRequest {
+    return DeleteSegmentRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteSegmentRequest>, I>>(object: I): DeleteSegmentRequest {
+  fromPartial(object: DeepPartial<DeleteSegmentRequest>): DeleteSegmentRequest {
     const message = createBaseDeleteSegmentRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -1954,10 +1954,10 @@ export const DeleteSegmentResponse: MessageFns<DeleteSegmentResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DeleteSegmentResponse>, I>>(base?: I): DeleteSegmentResponse {
-    return DeleteSegmentResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DeleteSegmentResponse>): DeleteSegmentResponse {
+    return DeleteSegmentResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DeleteSegmentResponse>, I>>(_: I): DeleteSegmentResponse {
+  fromPartial(_: DeepPartial<DeleteSegmentResponse>): DeleteSegmentResponse {
     const message = createBaseDeleteSegmentResponse();
     return message;
   },
@@ -2056,10 +2056,10 @@ export const ListSegmentRevisionsRequest: MessageFns<ListSegmentRevisionsRequest
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentRevisionsRequest>, I>>(base?: I): ListSegmentRevisionsRequest {
-    return ListSegmentRevisionsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentRevisionsRequest>): ListSegmentRevisionsRequest {
+    return ListSegmentRevisionsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentRevisionsRequest>, I>>(object: I): ListSegmentRevisionsRequest {
+  fromPartial(object: DeepPartial<ListSegmentRevisionsRequest>): ListSegmentRevisionsRequest {
     const message = createBaseListSegmentRevisionsRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -2146,10 +2146,10 @@ export const ListSegmentRevisionsResponse: MessageFns<ListSegmentRevisionsRespon
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentRevisionsResponse>, I>>(base?: I): ListSegmentRevisionsResponse {
-    return ListSegmentRevisionsResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentRevisionsResponse>): ListSegmentRevisionsResponse {
+    return ListSegmentRevisionsResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentRevisionsResponse>, I>>(object: I): ListSegmentRevisionsResponse {
+  fromPartial(object: DeepPartial<ListSegmentRevisionsResponse>): ListSegmentRevisionsResponse {
     const message = createBaseListSegmentRevisionsResponse();
     message.revisions = object.revisions?.map((e) => SegmentRevision.fromPartial(e)) || [];
     message.page = (object.page !== undefined && object.page !== null)
@@ -2237,10 +2237,10 @@ export const ListSegmentReferencesRequest: MessageFns<ListSegmentReferencesReque
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentReferencesRequest>, I>>(base?: I): ListSegmentReferencesRequest {
-    return ListSegmentReferencesRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentReferencesRequest>): ListSegmentReferencesRequest {
+    return ListSegmentReferencesRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentReferencesRequest>, I>>(object: I): ListSegmentReferencesRequest {
+  fromPartial(object: DeepPartial<ListSegmentReferencesRequest>): ListSegmentReferencesRequest {
     const message = createBaseListSegmentReferencesRequest();
     message.envId = object.envId ?? "";
     message.key = object.key ?? "";
@@ -2309,12 +2309,10 @@ export const ListSegmentReferencesResponse: MessageFns<ListSegmentReferencesResp
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ListSegmentReferencesResponse>, I>>(base?: I): ListSegmentReferencesResponse {
-    return ListSegmentReferencesResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ListSegmentReferencesResponse>): ListSegmentReferencesResponse {
+    return ListSegmentReferencesResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ListSegmentReferencesResponse>, I>>(
-    object: I,
-  ): ListSegmentReferencesResponse {
+  fromPartial(object: DeepPartial<ListSegmentReferencesResponse>): ListSegmentReferencesResponse {
     const message = createBaseListSegmentReferencesResponse();
     message.references = object.references?.map((e) => SegmentReference.fromPartial(e)) || [];
     return message;
@@ -2448,10 +2446,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
   const nanos = (date.getTime() % 1_000) * 1_000_000;
@@ -2494,6 +2488,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -342,10 +342,10 @@ export const RpcStatus: MessageFns<RpcStatus> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RpcStatus>, I>>(base?: I): RpcStatus {
-    return RpcStatus.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RpcStatus>): RpcStatus {
+    return RpcStatus.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RpcStatus>, I>>(object: I): RpcStatus {
+  fromPartial(object: DeepPartial<RpcStatus>): RpcStatus {
     const message = createBaseRpcStatus();
     message.code = object.code ?? 0;
     message.message = object.message ?? "";
@@ -526,10 +526,10 @@ export const ErrorInfo: MessageFns<ErrorInfo> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ErrorInfo>, I>>(base?: I): ErrorInfo {
-    return ErrorInfo.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ErrorInfo>): ErrorInfo {
+    return ErrorInfo.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ErrorInfo>, I>>(object: I): ErrorInfo {
+  fromPartial(object: DeepPartial<ErrorInfo>): ErrorInfo {
     const message = createBaseErrorInfo();
     message.reason = object.reason ?? 0;
     message.fieldViolations = object.fieldViolations?.map((e) => FieldViolation.fromPartial(e)) || [];
@@ -623,10 +623,10 @@ export const ErrorInfo_MetadataEntry: MessageFns<ErrorInfo_MetadataEntry> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ErrorInfo_MetadataEntry>, I>>(base?: I): ErrorInfo_MetadataEntry {
-    return ErrorInfo_MetadataEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ErrorInfo_MetadataEntry>): ErrorInfo_MetadataEntry {
+    return ErrorInfo_MetadataEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ErrorInfo_MetadataEntry>, I>>(object: I): ErrorInfo_MetadataEntry {
+  fromPartial(object: DeepPartial<ErrorInfo_MetadataEntry>): ErrorInfo_MetadataEntry {
     const message = createBaseErrorInfo_MetadataEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
@@ -708,10 +708,10 @@ export const FieldViolation: MessageFns<FieldViolation> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FieldViolation>, I>>(base?: I): FieldViolation {
-    return FieldViolation.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<FieldViolation>): FieldViolation {
+    return FieldViolation.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<FieldViolation>, I>>(object: I): FieldViolation {
+  fromPartial(object: DeepPartial<FieldViolation>): FieldViolation {
     const message = createBaseFieldViolation();
     message.field = object.field ?? "";
     message.description = object.description ?? "";
@@ -727,10 +727,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
@@ -756,6 +752,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -226,10 +226,10 @@ export const FlagChanged: MessageFns<FlagChanged> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<FlagChanged>, I>>(base?: I): FlagChanged {
-    return FlagChanged.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<FlagChanged>): FlagChanged {
+    return FlagChanged.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<FlagChanged>, I>>(object: I): FlagChanged {
+  fromPartial(object: DeepPartial<FlagChanged>): FlagChanged {
     const message = createBaseFlagChanged();
     message.eventId = object.eventId ?? "";
     message.envId = object.envId ?? "";
@@ -422,10 +422,10 @@ export const SegmentChanged: MessageFns<SegmentChanged> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SegmentChanged>, I>>(base?: I): SegmentChanged {
-    return SegmentChanged.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SegmentChanged>): SegmentChanged {
+    return SegmentChanged.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SegmentChanged>, I>>(object: I): SegmentChanged {
+  fromPartial(object: DeepPartial<SegmentChanged>): SegmentChanged {
     const message = createBaseSegmentChanged();
     message.eventId = object.eventId ?? "";
     message.envId = object.envId ?? "";
@@ -458,10 +458,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -505,6 +501,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

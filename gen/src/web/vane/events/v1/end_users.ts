@@ -151,10 +151,10 @@ export const EndUserSeen: MessageFns<EndUserSeen> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EndUserSeen>, I>>(base?: I): EndUserSeen {
-    return EndUserSeen.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EndUserSeen>): EndUserSeen {
+    return EndUserSeen.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EndUserSeen>, I>>(object: I): EndUserSeen {
+  fromPartial(object: DeepPartial<EndUserSeen>): EndUserSeen {
     const message = createBaseEndUserSeen();
     message.eventId = object.eventId ?? "";
     message.envId = object.envId ?? "";
@@ -172,10 +172,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -208,6 +204,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

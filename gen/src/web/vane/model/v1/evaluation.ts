@@ -325,10 +325,10 @@ export const EvaluationResult: MessageFns<EvaluationResult> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EvaluationResult>, I>>(base?: I): EvaluationResult {
-    return EvaluationResult.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EvaluationResult>): EvaluationResult {
+    return EvaluationResult.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EvaluationResult>, I>>(object: I): EvaluationResult {
+  fromPartial(object: DeepPartial<EvaluationResult>): EvaluationResult {
     const message = createBaseEvaluationResult();
     message.flagKey = object.flagKey ?? "";
     message.variationId = object.variationId ?? "";
@@ -351,10 +351,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
   if (num > globalThis.Number.MAX_SAFE_INTEGER) {
@@ -375,6 +371,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

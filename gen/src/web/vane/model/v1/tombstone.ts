@@ -117,10 +117,10 @@ export const Tombstone: MessageFns<Tombstone> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Tombstone>, I>>(base?: I): Tombstone {
-    return Tombstone.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Tombstone>): Tombstone {
+    return Tombstone.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Tombstone>, I>>(object: I): Tombstone {
+  fromPartial(object: DeepPartial<Tombstone>): Tombstone {
     const message = createBaseTombstone();
     message.id = object.id ?? "";
     message.key = object.key ?? "";
@@ -137,10 +137,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
@@ -162,6 +158,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -265,10 +265,10 @@ export const SyncRequest: MessageFns<SyncRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SyncRequest>, I>>(base?: I): SyncRequest {
-    return SyncRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SyncRequest>): SyncRequest {
+    return SyncRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SyncRequest>, I>>(object: I): SyncRequest {
+  fromPartial(object: DeepPartial<SyncRequest>): SyncRequest {
     const message = createBaseSyncRequest();
     message.requestId = object.requestId ?? 0;
     message.version = object.version ?? 0;
@@ -370,10 +370,10 @@ export const IdentifyRequest: MessageFns<IdentifyRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<IdentifyRequest>, I>>(base?: I): IdentifyRequest {
-    return IdentifyRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<IdentifyRequest>): IdentifyRequest {
+    return IdentifyRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<IdentifyRequest>, I>>(object: I): IdentifyRequest {
+  fromPartial(object: DeepPartial<IdentifyRequest>): IdentifyRequest {
     const message = createBaseIdentifyRequest();
     message.requestId = object.requestId ?? 0;
     message.user = (object.user !== undefined && object.user !== null) ? EndUser.fromPartial(object.user) : undefined;
@@ -509,10 +509,10 @@ export const SyncResponse: MessageFns<SyncResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<SyncResponse>, I>>(base?: I): SyncResponse {
-    return SyncResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<SyncResponse>): SyncResponse {
+    return SyncResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<SyncResponse>, I>>(object: I): SyncResponse {
+  fromPartial(object: DeepPartial<SyncResponse>): SyncResponse {
     const message = createBaseSyncResponse();
     message.requestId = object.requestId ?? 0;
     message.kind = object.kind ?? 0;
@@ -647,10 +647,10 @@ export const DefinitionsPayload: MessageFns<DefinitionsPayload> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DefinitionsPayload>, I>>(base?: I): DefinitionsPayload {
-    return DefinitionsPayload.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DefinitionsPayload>): DefinitionsPayload {
+    return DefinitionsPayload.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DefinitionsPayload>, I>>(object: I): DefinitionsPayload {
+  fromPartial(object: DeepPartial<DefinitionsPayload>): DefinitionsPayload {
     const message = createBaseDefinitionsPayload();
     message.flags = object.flags?.map((e) => FeatureFlag.fromPartial(e)) || [];
     message.segments = object.segments?.map((e) => Segment.fromPartial(e)) || [];
@@ -757,10 +757,10 @@ export const EvaluationsPayload: MessageFns<EvaluationsPayload> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EvaluationsPayload>, I>>(base?: I): EvaluationsPayload {
-    return EvaluationsPayload.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EvaluationsPayload>): EvaluationsPayload {
+    return EvaluationsPayload.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EvaluationsPayload>, I>>(object: I): EvaluationsPayload {
+  fromPartial(object: DeepPartial<EvaluationsPayload>): EvaluationsPayload {
     const message = createBaseEvaluationsPayload();
     message.userKeyId = object.userKeyId ?? "";
     message.flags = object.flags?.map((e) => EvaluationResult.fromPartial(e)) || [];
@@ -777,10 +777,6 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
@@ -802,6 +798,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }
