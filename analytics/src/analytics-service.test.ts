@@ -1,7 +1,8 @@
 // An instance on the memory adapters with a real gRPC server on port 0 and real grpc-js clients:
 // ingest through the bus, both RPCs, error details, auth, health and the HTTP probes.
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { errorInfoFromMetadata, MemoryBroker, toServiceError } from '@vane/server-kit';
+import { credentials, status } from '@grpc/grpc-js';
+import { VaneCallError } from '@vane/grpc-client';
+import { MemoryBroker, toServiceError } from '@vane/server-kit';
 import {
   InvalidReason,
   type GetExperimentResultsRequest,
@@ -30,8 +31,6 @@ const TOKEN = 'internal-token';
 let app: RunningAnalytics;
 let clients: AnalyticsClients;
 let bus: MemoryInsightBus;
-const auth = new Metadata();
-auth.set('authorization', `Bearer ${TOKEN}`);
 
 async function publish(records: InsightRecord[]): Promise<void> {
   await bus.publish(records.map((r) => ({ key: insightKey(r), value: encodeInsightRecord(r) })));
@@ -60,13 +59,15 @@ function spec(
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<ServiceError> {
-  return p.then(
+async function rejection(p: Promise<unknown>): Promise<VaneCallError> {
+  const err = await p.then(
     () => {
       throw new Error('expected the call to fail');
     },
-    (err: unknown) => err as ServiceError,
+    (e: unknown) => e,
   );
+  if (!(err instanceof VaneCallError)) throw err;
+  return err;
 }
 
 beforeAll(async () => {
@@ -84,7 +85,7 @@ beforeAll(async () => {
       now: () => T0 + 2 * HOUR,
     },
   );
-  clients = analyticsClients(app.grpcPort);
+  clients = analyticsClients(app.grpcPort, TOKEN);
   await publish([
     flagEvent({ flagKey: 'f', userKeyId: 'u1', variationId: 'on', timestampMs: T0 + 1000 }),
     flagEvent({ flagKey: 'f', userKeyId: 'u2', variationId: 'off', timestampMs: T0 + 90 * 60_000 }),
@@ -107,15 +108,12 @@ afterAll(async () => {
 
 describe('GetFlagInsights over gRPC', () => {
   it('returns every bucket, totals and distinct users', async () => {
-    const res = await clients.getFlagInsights(
-      {
-        envId: 'env-1',
-        flagKey: 'f',
-        timeRange: { startTime: new Date(T0), endTime: new Date(T0 + 2 * HOUR) },
-        interval: BucketInterval.BUCKET_INTERVAL_HOUR,
-      },
-      auth,
-    );
+    const res = await clients.insights.getFlagInsights({
+      envId: 'env-1',
+      flagKey: 'f',
+      timeRange: { startTime: new Date(T0), endTime: new Date(T0 + 2 * HOUR) },
+      interval: BucketInterval.BUCKET_INTERVAL_HOUR,
+    });
     expect(res.insights).toEqual({
       interval: BucketInterval.BUCKET_INTERVAL_HOUR,
       buckets: [
@@ -140,66 +138,55 @@ describe('GetFlagInsights over gRPC', () => {
   });
 
   it('chooses the interval when unspecified and fills empty buckets (end defaults to now)', async () => {
-    const res = await clients.getFlagInsights(
-      {
-        envId: 'env-1',
-        flagKey: 'nothing',
-        timeRange: { startTime: new Date(T0 + 7) },
-        interval: 0,
-      },
-      auth,
-    );
+    const res = await clients.insights.getFlagInsights({
+      envId: 'env-1',
+      flagKey: 'nothing',
+      timeRange: { startTime: new Date(T0 + 7) },
+    });
     expect(res.insights?.interval).toBe(BucketInterval.BUCKET_INTERVAL_MINUTE);
     expect(res.insights?.buckets).toHaveLength(120);
     expect(res.insights?.buckets[0]).toEqual({ startTime: new Date(T0), variations: [] });
   });
 
   it('rejects bad requests with INVALID_ARGUMENT and every field violation', async () => {
-    const err = await rejection(
-      clients.getFlagInsights({ envId: '', flagKey: ' ', interval: 0 }, auth),
-    );
+    const err = await rejection(clients.insights.getFlagInsights({ envId: '', flagKey: ' ' }));
     expect(err.code).toBe(status.INVALID_ARGUMENT);
-    const info = errorInfoFromMetadata(err.metadata);
+    const info = err.info;
     expect(info?.reason).toBe(ErrorReason.ERROR_REASON_VALIDATION_FAILED);
     expect(info?.fieldViolations.map((v) => v.field)).toEqual(['env_id', 'flag_key']);
 
     const tooMany = await rejection(
-      clients.getFlagInsights(
-        {
-          envId: 'e',
-          flagKey: 'f',
-          timeRange: { startTime: new Date(0), endTime: new Date(T0) },
-          interval: BucketInterval.BUCKET_INTERVAL_MINUTE,
-        },
-        auth,
-      ),
+      clients.insights.getFlagInsights({
+        envId: 'e',
+        flagKey: 'f',
+        timeRange: { startTime: new Date(0), endTime: new Date(T0) },
+        interval: BucketInterval.BUCKET_INTERVAL_MINUTE,
+      }),
     );
     expect(tooMany.code).toBe(status.INVALID_ARGUMENT);
-    expect(errorInfoFromMetadata(tooMany.metadata)?.fieldViolations[0]?.field).toBe('time_range');
+    expect(tooMany.info?.fieldViolations[0]?.field).toBe('time_range');
   });
 
   it('requires the internal token when one is configured', async () => {
+    const anonymous = analyticsClients(app.grpcPort);
+    const stranger = analyticsClients(app.grpcPort, 'nope');
     const missing = await rejection(
-      clients.getFlagInsights({ envId: 'e', flagKey: 'f', interval: 0 }),
+      anonymous.insights.getFlagInsights({ envId: 'e', flagKey: 'f' }),
     );
     expect(missing.code).toBe(status.UNAUTHENTICATED);
-    expect(errorInfoFromMetadata(missing.metadata)?.reason).toBe(
-      ErrorReason.ERROR_REASON_TOKEN_MISSING,
-    );
-    const wrong = new Metadata();
-    wrong.set('authorization', 'Bearer nope');
+    expect(missing.info?.reason).toBe(ErrorReason.ERROR_REASON_TOKEN_MISSING);
     const invalid = await rejection(
-      clients.getFlagInsights({ envId: 'e', flagKey: 'f', interval: 0 }, wrong),
+      stranger.insights.getFlagInsights({ envId: 'e', flagKey: 'f' }),
     );
-    expect(errorInfoFromMetadata(invalid.metadata)?.reason).toBe(
-      ErrorReason.ERROR_REASON_TOKEN_INVALID,
-    );
+    expect(invalid.info?.reason).toBe(ErrorReason.ERROR_REASON_TOKEN_INVALID);
+    anonymous.close();
+    stranger.close();
   });
 });
 
 describe('GetExperimentResults over gRPC', () => {
   it('computes a clear winner with both analyses and a passing SRM check', async () => {
-    const res = await clients.getExperimentResults(spec(), auth);
+    const res = await clients.experiments.getExperimentResults(spec());
     const results = res.results!;
     expect(results.exposedUsers).toBe(2000);
     expect(results.computedAt).toEqual(new Date(T0 + 2 * HOUR));
@@ -237,7 +224,9 @@ describe('GetExperimentResults over gRPC', () => {
   });
 
   it('reports guards instead of comparisons when samples are too small', async () => {
-    const res = await clients.getExperimentResults(spec({ minUsersPerVariation: 5000 }), auth);
+    const res = await clients.experiments.getExperimentResults(
+      spec({ minUsersPerVariation: 5000 }),
+    );
     const on = res.results!.variations[1]!;
     expect(on.invalidReason).toBe(InvalidReason.INVALID_REASON_BASELINE_INVALID);
     expect(on.invalidDetail).toBe('the baseline needs at least 5000 users, has 1000');
@@ -248,7 +237,7 @@ describe('GetExperimentResults over gRPC', () => {
 
   it('rejects an invalid spec with every field violation', async () => {
     const err = await rejection(
-      clients.getExperimentResults(
+      clients.experiments.getExperimentResults(
         spec({
           variations: [{ variationId: 'a', trafficWeight: 2 }],
           baselineVariationId: 'x',
@@ -256,11 +245,10 @@ describe('GetExperimentResults over gRPC', () => {
           window: undefined,
           alpha: 0.7,
         }),
-        auth,
       ),
     );
     expect(err.code).toBe(status.INVALID_ARGUMENT);
-    expect(errorInfoFromMetadata(err.metadata)?.fieldViolations.map((v) => v.field)).toEqual([
+    expect(err.info?.fieldViolations.map((v) => v.field)).toEqual([
       'spec.variations',
       'spec.variations[0].traffic_weight',
       'spec.baseline_variation_id',

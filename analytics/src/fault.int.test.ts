@@ -123,7 +123,7 @@ describe('consumer killed mid-batch and restarted', () => {
     await eventually(async () => (await bus.lag(servers.groupId)) === 0, 90_000);
 
     const clients = analyticsClients(app.grpcPort);
-    const insights = await clients.getFlagInsights({
+    const insights = await clients.insights.getFlagInsights({
       envId: 'env-f',
       flagKey: 'flag-f',
       timeRange: { startTime: new Date(T0), endTime: new Date(T0 + 2 * HOUR) },
@@ -150,7 +150,7 @@ describe('consumer killed mid-batch and restarted', () => {
         minUsersPerVariation: 0,
       },
     };
-    const results = await clients.getExperimentResults(request);
+    const results = await clients.experiments.getExperimentResults(request);
     expect(results.results?.variations.map((v) => [v.exposedUsers, v.conversions])).toEqual([
       [6000, 600],
       [6000, 750],
@@ -176,7 +176,9 @@ describe('consumer killed mid-batch and restarted', () => {
     );
     await eventually(async () => (await memoryBus.lag('ref')) === 0);
     const referenceClients = analyticsClients(reference.grpcPort);
-    expect(rounded(results)).toEqual(rounded(await referenceClients.getExperimentResults(request)));
+    expect(rounded(results)).toEqual(
+      rounded(await referenceClients.experiments.getExperimentResults(request)),
+    );
     clients.close();
     referenceClients.close();
     await bus.close();

@@ -160,7 +160,7 @@ afterAll(async () => {
 
 describe('Kafka → ClickHouse → gRPC', () => {
   it('counts flag evaluations exactly despite redelivered and retried events', async () => {
-    const res = await clients.getFlagInsights({
+    const res = await clients.insights.getFlagInsights({
       envId: 'env-e2e',
       flagKey: 'banner',
       timeRange: { startTime: new Date(T0), endTime: new Date(T0 + 2 * HOUR) },
@@ -172,11 +172,10 @@ describe('Kafka → ClickHouse → gRPC', () => {
     ]);
     expect(res.insights?.buckets.map((b) => b.variations.length)).toEqual([1, 2]);
 
-    const all = await clients.getFlagInsights({
+    const all = await clients.insights.getFlagInsights({
       envId: 'env-e2e',
       flagKey: 'new-checkout',
       timeRange: { startTime: new Date(T0) },
-      interval: 0,
     });
     expect(all.insights?.totals).toEqual([
       { variationId: 'blue', evaluations: 1500, uniqueUsers: 1500 },
@@ -185,18 +184,17 @@ describe('Kafka → ClickHouse → gRPC', () => {
     ]);
     expect(all.insights).toEqual(
       (
-        await referenceClients.getFlagInsights({
+        await referenceClients.insights.getFlagInsights({
           envId: 'env-e2e',
           flagKey: 'new-checkout',
           timeRange: { startTime: new Date(T0) },
-          interval: 0,
         })
       ).insights,
     );
   });
 
   it('computes a three-arm conversion experiment: blue wins, green does not', async () => {
-    const res = await clients.getExperimentResults(
+    const res = await clients.experiments.getExperimentResults(
       request(MetricType.METRIC_TYPE_CONVERSION, 'purchase'),
     );
     const [control, blue, green] = res.results!.variations;
@@ -213,7 +211,7 @@ describe('Kafka → ClickHouse → gRPC', () => {
     expect(blue?.bayesian?.chanceToBeatBaseline).toBeGreaterThan(0.99);
     expect(green).toMatchObject({ isWinner: false, conversions: 160 });
     expect(green?.invalidReason).toBe(InvalidReason.INVALID_REASON_SAMPLE_SIZE_TOO_SMALL);
-    const expected = await referenceClients.getExperimentResults(
+    const expected = await referenceClients.experiments.getExperimentResults(
       request(MetricType.METRIC_TYPE_CONVERSION, 'purchase'),
     );
     expect(rounded(res)).toEqual(rounded(expected));
@@ -221,12 +219,14 @@ describe('Kafka → ClickHouse → gRPC', () => {
 
   it('computes a numeric experiment identical to the reference', async () => {
     const req = request(MetricType.METRIC_TYPE_NUMERIC, 'revenue', { flagKey: 'price-test' });
-    const res = await clients.getExperimentResults(req);
+    const res = await clients.experiments.getExperimentResults(req);
     const [control, blue] = res.results!.variations;
     expect(control).toMatchObject({ users: 300, exposedUsers: 300 });
     expect(blue?.mean).toBeCloseTo(control!.mean + 1, 1);
     expect(blue?.isWinner).toBe(true);
-    expect(rounded(res)).toEqual(rounded(await referenceClients.getExperimentResults(req)));
+    expect(rounded(res)).toEqual(
+      rounded(await referenceClients.experiments.getExperimentResults(req)),
+    );
   });
 
   it('sent the poison message to the dead-letter topic', async () => {

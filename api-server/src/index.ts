@@ -11,5 +11,3 @@ export type { DocumentStore, Filter } from './store/document-store.js';
 export { loadConfig } from './config.js';
 export { grpcAnalyticsGateway } from './flags/grpc-analytics-gateway.js';
 export type { ApiServerConfig } from './config.js';
-export { promiseClient } from './grpc/promise-client.js';
-export type { PromiseClient } from './grpc/promise-client.js';

@@ -82,7 +82,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  Object.values(owner ?? {}).forEach((c) => c.close());
+  owner?.close();
   await server?.stop();
   proxy?.restore();
   await store?.close();

@@ -168,7 +168,7 @@ export async function run(): Promise<void> {
       const sqlOnly: number[] = [];
       for (let i = 0; i < 12; i++) {
         let s = performance.now();
-        const res = await clients.getExperimentResults(request(type));
+        const res = await clients.experiments.getExperimentResults(request(type));
         rpc.push(performance.now() - s);
         if (res.results?.exposedUsers !== 600_000) throw new Error('wrong exposure count');
         s = performance.now();

@@ -240,10 +240,7 @@ export async function startWriteRig(flagCount: number): Promise<WriteRig> {
     );
     steps.push(['api-server stop', () => server.stop()]);
     const clients = adminClients(`127.0.0.1:${server.grpcPort}`, token);
-    steps.push([
-      'grpc clients close',
-      async () => Object.values(clients).forEach((client) => client.close()),
-    ]);
+    steps.push(['grpc clients close', async () => clients.close()]);
 
     const { project } = await clients.projects.createProject({
       key: 'bench',

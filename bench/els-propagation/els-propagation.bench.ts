@@ -168,7 +168,7 @@ export async function run(): Promise<void> {
     );
     cleanups.push(['api-server', () => api.stop()]);
     const clients = adminClients(`127.0.0.1:${api.grpcPort}`, token);
-    cleanups.push(['grpc clients', async () => Object.values(clients).forEach((c) => c.close())]);
+    cleanups.push(['grpc clients', async () => clients.close()]);
     const { project } = await clients.projects.createProject({
       key: 'bench',
       name: 'Bench',

@@ -6,10 +6,10 @@ import {
   MemoryChangePublisher,
   MemoryDocumentStore,
   MemoryMessageSource,
-  promiseClient,
   startApiServer,
 } from '@vane/api-server';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
+import { createVaneClient, vaneChannel } from '@vane/grpc-client';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
 
 /** Latency figures of one probe run, in ms. */
 export interface Latency {
@@ -40,14 +40,15 @@ export async function startAdminProbe(): Promise<AdminProbe> {
     },
     { grpcPort: 0, httpPort: 0, bootstrapToken: token },
   );
-  const projects = promiseClient(ProjectServiceService, `127.0.0.1:${server.grpcPort}`, token);
-  await projects.listProjects({ page: undefined, query: '' });
+  const channel = vaneChannel(`127.0.0.1:${server.grpcPort}`);
+  const projects = createVaneClient(ProjectServiceDefinition, channel, { token });
+  await projects.listProjects({});
   return {
     async measure(done, min = 50) {
       const ms: number[] = [];
       while (ms.length < min || !done()) {
         const t = performance.now();
-        await projects.listProjects({ page: undefined, query: '' });
+        await projects.listProjects({});
         ms.push(performance.now() - t);
       }
       const sorted = ms.sort((a, b) => a - b);
@@ -56,7 +57,7 @@ export async function startAdminProbe(): Promise<AdminProbe> {
       return { calls: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! };
     },
     async close() {
-      projects.close();
+      channel.close();
       await server.stop();
     },
   };

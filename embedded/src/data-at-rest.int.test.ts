@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
-import { promiseClient } from '@vane/api-server';
+import { EnvironmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
+import { createVaneClient, vaneChannel } from '@vane/grpc-client';
 import { loadEmbeddedConfig } from './embedded-config.js';
 import { startEmbedded } from './start-embedded.js';
 
@@ -54,8 +54,13 @@ describe('embedded data folder', () => {
       pino({ level: 'silent' }),
     );
     const auth = vane.ownerToken;
-    const projects = promiseClient(ProjectServiceService, vane.urls.adminGrpc, auth);
-    const envs = promiseClient(EnvironmentServiceService, vane.urls.adminGrpc, auth);
+    const admin = vaneChannel(vane.urls.adminGrpc);
+    const projects = createVaneClient(ProjectServiceDefinition, admin, {
+      token: auth,
+    });
+    const envs = createVaneClient(EnvironmentServiceDefinition, admin, {
+      token: auth,
+    });
     try {
       const { project } = await projects.createProject({
         key: 'rest',
@@ -83,8 +88,7 @@ describe('embedded data folder', () => {
       expect(entries.find((e) => e.path === dataDir)?.mode).toBe(0o700);
       for (const f of files) expect(f.mode, f.path).toBe(0o600);
     } finally {
-      projects.close();
-      envs.close();
+      admin.close();
       await vane.stop();
     }
   });

@@ -11,13 +11,13 @@ import { SecretKind } from '@vane/gen/node/vane/admin/v1/environment_service';
 import { ClientFrame, ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
 import { SyncKind, SyncRequest } from '@vane/gen/node/vane/sync/v1/sync';
 import { TrackRequest } from '@vane/gen/node/vane/sync/v1/track';
-import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_service';
-import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
+import { EndUserServiceDefinition } from '@vane/gen/node/vane/admin/v1/end_user_service';
+import { EnvironmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatureFlagServiceDefinition } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
-import { promiseClient } from '@vane/api-server';
+import { createVaneClient, vaneChannel } from '@vane/grpc-client';
 import { loadEmbeddedConfig } from './embedded-config.js';
 import { startEmbedded } from './start-embedded.js';
 
@@ -88,9 +88,10 @@ describe('embedded Vane (npm start)', () => {
     let vane = await start(dataDir);
     expect(vane.ownerToken).toMatch(/^vane_/);
     const token = vane.ownerToken!;
-    const projects = promiseClient(ProjectServiceService, vane.urls.adminGrpc, token);
-    const envs = promiseClient(EnvironmentServiceService, vane.urls.adminGrpc, token);
-    let flags = promiseClient(FeatureFlagServiceService, vane.urls.adminGrpc, token);
+    let admin = vaneChannel(vane.urls.adminGrpc);
+    const projects = createVaneClient(ProjectServiceDefinition, admin, { token });
+    const envs = createVaneClient(EnvironmentServiceDefinition, admin, { token });
+    let flags = createVaneClient(FeatureFlagServiceDefinition, admin, { token });
     const { project } = await projects.createProject({
       key: 'demo',
       name: 'Demo',
@@ -197,20 +198,16 @@ describe('embedded Vane (npm start)', () => {
     const ack = await client.next();
     expect(ack.kind?.$case === 'trackAck' && ack.kind.value.accepted).toBe(1);
     client.close();
-    const endUsers = promiseClient(EndUserServiceService, vane.urls.adminGrpc, token);
+    const endUsers = createVaneClient(EndUserServiceDefinition, admin, { token });
     const found = await eventually(
       () =>
         endUsers.searchEndUsers({
           envId,
-          page: undefined,
           query: 'ann',
-          properties: [],
-          lastSeen: undefined,
         }),
       (r) => r.users.length === 1,
     );
     expect(found.users[0]?.user?.customProperties).toEqual(ann.customProperties);
-    endUsers.close();
     const insightsRequest = {
       envId,
       key: 'welcome',
@@ -225,19 +222,20 @@ describe('embedded Vane (npm start)', () => {
       (r) => JSON.stringify(r.insights).includes(evals[0]!.variationId),
     );
     expect(counted.insights).toBeDefined();
-    [projects, envs, flags].forEach((c) => c.close());
+    admin.close();
     await vane.stop();
 
     vane = await start(dataDir);
     expect(vane.ownerToken).toBe(token);
-    flags = promiseClient(FeatureFlagServiceService, vane.urls.adminGrpc, token);
+    admin = vaneChannel(vane.urls.adminGrpc);
+    flags = createVaneClient(FeatureFlagServiceDefinition, admin, { token });
     const { flag } = await flags.getFeatureFlag({ envId, key: 'welcome' });
     expect(flag?.name).toBe('Welcome');
     // Insights survive the restart too (the analytics journal in the data folder).
     const again = await flags.getFeatureFlagInsights(insightsRequest);
     expect(again.insights?.totals).toEqual(counted.insights?.totals);
     expect(again.insights?.totals.reduce((n, t) => n + t.evaluations, 0)).toBe(1);
-    flags.close();
+    admin.close();
     await vane.stop();
   });
 });

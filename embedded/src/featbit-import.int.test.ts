@@ -10,10 +10,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FbClientBuilder, UserBuilder } from '@featbit/node-server-sdk';
 import type { IFbClient, IUser } from '@featbit/node-server-sdk';
-import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { FeatBitImportServiceService } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
-import { promiseClient } from '@vane/api-server';
+import { EnvironmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatBitImportServiceDefinition } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
+import { createVaneClient, vaneChannel } from '@vane/grpc-client';
 import { loadEmbeddedConfig } from './embedded-config.js';
 import { startEmbedded } from './start-embedded.js';
 import type { RunningVane } from './start-embedded.js';
@@ -194,9 +194,14 @@ async function values(client: IFbClient): Promise<string[]> {
 describe('FeatBit SDKs after an import', () => {
   it('keep their secret and serve the same variations from Vane', async () => {
     const token = vane.ownerToken;
-    const projects = promiseClient(ProjectServiceService, vane.urls.adminGrpc, token);
-    const envs = promiseClient(EnvironmentServiceService, vane.urls.adminGrpc, token);
-    const importer = promiseClient(FeatBitImportServiceService, vane.urls.adminGrpc, token);
+    const admin = vaneChannel(vane.urls.adminGrpc);
+    const projects = createVaneClient(ProjectServiceDefinition, admin, { token });
+    const envs = createVaneClient(EnvironmentServiceDefinition, admin, { token });
+    const importer = createVaneClient(
+      FeatBitImportServiceDefinition,
+      vaneChannel(vane.urls.adminGrpc),
+      { token },
+    );
     try {
       const { project } = await projects.createProject({ key: 'fb', name: 'FB', description: '' });
       const { environment } = await envs.createEnvironment({
@@ -217,9 +222,7 @@ describe('FeatBit SDKs after an import', () => {
       expect(res.flags?.created).toBe(3);
       expect(res.secrets?.created).toBe(1);
     } finally {
-      projects.close();
-      envs.close();
-      importer.close();
+      admin.close();
     }
 
     const offline = new FbClientBuilder()

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
+import { EnvironmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatureFlagServiceDefinition } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
-import { promiseClient } from '@vane/api-server';
+import { createVaneClient, vaneChannel } from '@vane/grpc-client';
 import { loadEmbeddedConfig } from './embedded-config.js';
 import { startEmbedded } from './start-embedded.js';
 import type { RunningVane } from './start-embedded.js';
@@ -42,9 +42,16 @@ afterAll(async () => {
 describe('GetFeatureFlagInsights', () => {
   it('reports the last 7 days when time_range is unset', async () => {
     const address = vane.urls.adminGrpc;
-    const projects = promiseClient(ProjectServiceService, address, vane.ownerToken);
-    const envs = promiseClient(EnvironmentServiceService, address, vane.ownerToken);
-    const flags = promiseClient(FeatureFlagServiceService, address, vane.ownerToken);
+    const admin = vaneChannel(address);
+    const projects = createVaneClient(ProjectServiceDefinition, admin, {
+      token: vane.ownerToken,
+    });
+    const envs = createVaneClient(EnvironmentServiceDefinition, admin, {
+      token: vane.ownerToken,
+    });
+    const flags = createVaneClient(FeatureFlagServiceDefinition, admin, {
+      token: vane.ownerToken,
+    });
     try {
       const { project } = await projects.createProject({ key: 'w', name: 'W', description: '' });
       const { environment } = await envs.createEnvironment({
@@ -75,9 +82,7 @@ describe('GetFeatureFlagInsights', () => {
       expect(first).toBeLessThanOrEqual(before - sevenDays);
       expect(first).toBeGreaterThan(before - sevenDays - 2 * 3_600_000);
     } finally {
-      projects.close();
-      envs.close();
-      flags.close();
+      admin.close();
     }
   });
 });

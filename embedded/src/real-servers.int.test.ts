@@ -13,13 +13,13 @@ import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testServers, uniqueTestName } from '@vane/scripts/rig';
-import { promiseClient } from '@vane/api-server';
+import { createVaneClient, vaneChannel } from '@vane/grpc-client';
 import {
-  EnvironmentServiceService,
+  EnvironmentServiceDefinition,
   SecretKind,
 } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
+import { FeatureFlagServiceDefinition } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
 import { ClientFrame } from '@vane/gen/node/vane/sync/v1/frames';
@@ -105,9 +105,10 @@ describe('embedded Vane on real servers', () => {
     expect(vane.adapters.analytics).toMatch(/ClickHouse/);
     expect(vane.adapters.cache).toMatch(/Redis/);
     const token = vane.ownerToken!;
-    const projects = promiseClient(ProjectServiceService, vane.urls.adminGrpc, token);
-    const envs = promiseClient(EnvironmentServiceService, vane.urls.adminGrpc, token);
-    let flags = promiseClient(FeatureFlagServiceService, vane.urls.adminGrpc, token);
+    let admin = vaneChannel(vane.urls.adminGrpc);
+    const projects = createVaneClient(ProjectServiceDefinition, admin, { token });
+    const envs = createVaneClient(EnvironmentServiceDefinition, admin, { token });
+    let flags = createVaneClient(FeatureFlagServiceDefinition, admin, { token });
     const { project } = await projects.createProject({
       key: 'real',
       name: 'Real',
@@ -208,15 +209,16 @@ describe('embedded Vane on real servers', () => {
         }),
       (r) => JSON.stringify(r.insights).includes(evals[0]!.variationId),
     );
-    [projects, envs, flags].forEach((c) => c.close());
+    admin.close();
     await vane.stop();
 
     // A new, empty data folder: the flag comes back from MongoDB.
     vane = await start();
-    flags = promiseClient(FeatureFlagServiceService, vane.urls.adminGrpc, token);
+    admin = vaneChannel(vane.urls.adminGrpc);
+    flags = createVaneClient(FeatureFlagServiceDefinition, admin, { token });
     const { flag } = await flags.getFeatureFlag({ envId, key: 'checkout' });
     expect(flag?.isEnabled).toBe(true);
-    flags.close();
+    admin.close();
     await vane.stop();
   });
 });

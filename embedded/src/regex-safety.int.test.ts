@@ -5,18 +5,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceError } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { promiseClient } from '@vane/api-server';
+import { createVaneClient, vaneChannel, VaneCallError } from '@vane/grpc-client';
 import {
-  EnvironmentServiceService,
+  EnvironmentServiceDefinition,
   SecretKind,
 } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
-import { ErrorInfo, RpcStatus } from '@vane/gen/node/vane/common/v1/errors';
+import { FeatureFlagServiceDefinition } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
 import { FeatureFlag, VariationType } from '@vane/gen/node/vane/model/v1/flag';
 import type { TargetingRule } from '@vane/gen/node/vane/model/v1/flag';
 import { loadEmbeddedConfig } from './embedded-config.js';
@@ -46,10 +44,11 @@ function start(dataDir: string) {
 }
 
 function clients(address: string, token: string) {
+  const admin = vaneChannel(address);
   return {
-    projects: promiseClient(ProjectServiceService, address, token),
-    envs: promiseClient(EnvironmentServiceService, address, token),
-    flags: promiseClient(FeatureFlagServiceService, address, token),
+    projects: createVaneClient(ProjectServiceDefinition, admin, { token }),
+    envs: createVaneClient(EnvironmentServiceDefinition, admin, { token }),
+    flags: createVaneClient(FeatureFlagServiceDefinition, admin, { token }),
   };
 }
 
@@ -57,13 +56,8 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; fields: 
   try {
     await call;
   } catch (err) {
-    const e = err as ServiceError;
-    const raw = e.metadata?.get('grpc-status-details-bin')[0];
-    const details = raw instanceof Buffer ? RpcStatus.decode(raw).details : [];
-    const fields = details.flatMap((d) =>
-      d.typeUrl.endsWith('ErrorInfo') ? ErrorInfo.decode(d.value).fieldViolations : [],
-    );
-    return { code: e.code, fields: fields.map((f) => f.field) };
+    if (!(err instanceof VaneCallError)) throw err;
+    return { code: err.code, fields: (err.info?.fieldViolations ?? []).map((f) => f.field) };
   }
   throw new Error('expected the call to fail, but it succeeded');
 }

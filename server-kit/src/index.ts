@@ -34,12 +34,7 @@ export {
   invalidArgument,
 } from './grpc/domain-errors.js';
 export type { Violation } from './grpc/domain-errors.js';
-export {
-  ERROR_INFO_TYPE_URL,
-  errorInfoFromMetadata,
-  errorInfoOf,
-  toServiceError,
-} from './grpc/status-details.js';
+export { errorInfoOf, toServiceError } from './grpc/status-details.js';
 export type { ErrorMapping } from './grpc/status-details.js';
 export { grpcHandlers } from './grpc/grpc-handlers.js';
 export type {

@@ -1,6 +1,5 @@
 // GetFlagInsights over gRPC without a window (or without its start) reports the 7 days before
 // the end, as the contract says; events older than that are not counted.
-import { Metadata } from '@grpc/grpc-js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBroker } from '@vane/server-kit';
@@ -53,10 +52,7 @@ afterAll(async () => {
 
 describe('GetFlagInsights default window', () => {
   it('reports the last 7 days when time_range is unset', async () => {
-    const res = await clients.getFlagInsights(
-      { envId: 'env-1', flagKey: 'f', timeRange: undefined, interval: 0 },
-      new Metadata(),
-    );
+    const res = await clients.insights.getFlagInsights({ envId: 'env-1', flagKey: 'f' });
     expect(res.insights?.interval).toBe(BucketInterval.BUCKET_INTERVAL_HOUR);
     expect(res.insights?.buckets[0]?.startTime).toEqual(
       new Date(Math.floor((NOW - 7 * 24 * HOUR) / HOUR) * HOUR),
@@ -66,10 +62,11 @@ describe('GetFlagInsights default window', () => {
 
   it('reports the 7 days before an explicit end when only the start is unset', async () => {
     const end = new Date(NOW - 2 * 24 * HOUR);
-    const res = await clients.getFlagInsights(
-      { envId: 'env-1', flagKey: 'f', timeRange: { endTime: end }, interval: 0 },
-      new Metadata(),
-    );
+    const res = await clients.insights.getFlagInsights({
+      envId: 'env-1',
+      flagKey: 'f',
+      timeRange: { endTime: end },
+    });
     expect(res.insights?.buckets[0]?.startTime).toEqual(
       new Date(Math.floor((end.getTime() - 7 * 24 * HOUR) / HOUR) * HOUR),
     );

@@ -73,7 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const api of opened) Object.values(api).forEach((c) => c.close());
+  for (const api of opened) api.close();
   await fx?.close();
 });
 

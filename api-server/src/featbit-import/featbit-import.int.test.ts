@@ -437,8 +437,8 @@ describe('ImportFeatBitEnvironment', () => {
       const ok = await editor.featbitImport.importFeatBitEnvironment(request(envId, baseDoc()));
       expect(ok.flags!.created).toBe(3);
     } finally {
-      Object.values(viewer).forEach((c) => c.close());
-      Object.values(editor).forEach((c) => c.close());
+      viewer.close();
+      editor.close();
     }
   });
 

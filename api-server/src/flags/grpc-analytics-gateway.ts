@@ -1,26 +1,24 @@
 // The AnalyticsGateway over gRPC: calls the analytics service (internal, behind the admin API's
 // authorization) with its shared internal token.
-import { status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
-import { ExperimentResultsServiceService } from '@vane/gen/node/vane/analytics/v1/experiment_results_service';
-import { InsightsServiceService } from '@vane/gen/node/vane/analytics/v1/insights_service';
-import { promiseClient } from '../grpc/promise-client.js';
+import { createVaneClient, Status, vaneChannel, VaneCallError } from '@vane/grpc-client';
+import { ExperimentResultsServiceDefinition } from '@vane/gen/node/vane/analytics/v1/experiment_results_service';
+import { InsightsServiceDefinition } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import type { AnalyticsGateway } from './analytics-gateway.js';
-import { errorInfoFromMetadata, InvalidArgument, Unavailable } from '@vane/server-kit';
+import { InvalidArgument, Unavailable } from '@vane/server-kit';
 
 /** Maps analytics failures to the admin API's errors: bad input stays the caller's to fix. */
 function mapError(err: unknown): never {
-  const e = err as Partial<ServiceError>;
-  if (e.code === status.INVALID_ARGUMENT) {
+  if (!(err instanceof VaneCallError)) throw err;
+  if (err.code === Status.INVALID_ARGUMENT) {
     // Forward the analytics service's field violations (same request fields) unchanged.
-    const violations = errorInfoFromMetadata(e.metadata)?.fieldViolations ?? [];
+    const violations = err.info?.fieldViolations ?? [];
     throw new InvalidArgument(
       violations.length > 0
         ? violations
-        : [{ field: 'request', description: e.details ?? 'invalid request' }],
+        : [{ field: 'request', description: err.details || 'invalid request' }],
     );
   }
-  if (e.code === status.UNAVAILABLE || e.code === status.DEADLINE_EXCEEDED) {
+  if (err.code === Status.UNAVAILABLE || err.code === Status.DEADLINE_EXCEEDED) {
     throw new Unavailable('the analytics service is unavailable; retry shortly');
   }
   throw err;
@@ -31,8 +29,11 @@ export function grpcAnalyticsGateway(
   address: string,
   internalToken?: string,
 ): AnalyticsGateway & { close(): void } {
-  const insights = promiseClient(InsightsServiceService, address, internalToken);
-  const experiments = promiseClient(ExperimentResultsServiceService, address, internalToken);
+  const channel = vaneChannel(address);
+  const insights = createVaneClient(InsightsServiceDefinition, channel, { token: internalToken });
+  const experiments = createVaneClient(ExperimentResultsServiceDefinition, channel, {
+    token: internalToken,
+  });
   return {
     async flagInsights(envId, flagKey, timeRange, interval) {
       const res = await insights
@@ -42,9 +43,6 @@ export function grpcAnalyticsGateway(
       return res.insights;
     },
     experimentResults: (request) => experiments.getExperimentResults(request).catch(mapError),
-    close() {
-      insights.close();
-      experiments.close();
-    },
+    close: () => channel.close(),
   };
 }

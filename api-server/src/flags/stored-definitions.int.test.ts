@@ -54,7 +54,7 @@ async function start(): Promise<void> {
 }
 
 async function stop(): Promise<void> {
-  Object.values(api).forEach((c) => c.close());
+  api.close();
   await server.stop();
   await store.close();
 }

@@ -1,31 +1,29 @@
 // Test fixture: an api-server on port 0 over real FerretDB and Kafka (from the test rig), with a
-// unique database and topic prefix per test file, promise clients, and a Kafka change collector.
+// unique database and topic prefix per test file, admin clients, and a Kafka change collector.
 import { randomBytes } from 'node:crypto';
-import type { ServiceError } from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { TOPICS, topicName } from '@vane/core';
 import { testServers } from '@vane/scripts/rig';
-import { AccessTokenServiceService } from '@vane/gen/node/vane/admin/v1/access_token_service';
-import { AuditLogServiceService } from '@vane/gen/node/vane/admin/v1/audit_log_service';
-import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_service';
-import { ExperimentServiceService } from '@vane/gen/node/vane/admin/v1/experiment_service';
-import { MetricServiceService } from '@vane/gen/node/vane/admin/v1/metric_service';
-import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { FeatBitImportServiceService } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
-import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
-import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
+import { AccessTokenServiceDefinition } from '@vane/gen/node/vane/admin/v1/access_token_service';
+import { AuditLogServiceDefinition } from '@vane/gen/node/vane/admin/v1/audit_log_service';
+import { EndUserServiceDefinition } from '@vane/gen/node/vane/admin/v1/end_user_service';
+import { ExperimentServiceDefinition } from '@vane/gen/node/vane/admin/v1/experiment_service';
+import { MetricServiceDefinition } from '@vane/gen/node/vane/admin/v1/metric_service';
+import { EnvironmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatBitImportServiceDefinition } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
+import { FeatureFlagServiceDefinition } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
+import { SegmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/segment_service';
 import type { ErrorInfo } from '@vane/gen/node/vane/common/v1/errors';
 import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/changes';
 import { startApiServer } from '../api-server.js';
 import type { RunningApiServer } from '../api-server.js';
 import { KafkaChangePublisher, KafkaMessageSource } from '../bus/kafka-bus.js';
 import { MongoDocumentStore } from '../store/mongo-document-store.js';
-import { promiseClient } from '../grpc/promise-client.js';
-import { errorInfoFromMetadata } from '@vane/server-kit';
+import { createVaneClient, vaneChannel, VaneCallError } from '@vane/grpc-client';
 
 /** Awaits a teardown step, but gives up (with a warning) after `ms`, so one stuck step cannot hang a suite. */
 async function within(ms: number, label: string, step: Promise<unknown>): Promise<void> {
@@ -46,19 +44,23 @@ async function within(ms: number, label: string, step: Promise<unknown>): Promis
   clearTimeout(timer);
 }
 
-/** Every admin client, authenticated with one token. */
+/** Every admin client on one channel, authenticated with one token; `close()` closes the channel. */
 export function adminClients(address: string, token?: string) {
+  const channel = vaneChannel(address);
+  const client = <D extends Parameters<typeof createVaneClient>[0]>(definition: D) =>
+    createVaneClient(definition, channel, { token });
   return {
-    projects: promiseClient(ProjectServiceService, address, token),
-    environments: promiseClient(EnvironmentServiceService, address, token),
-    flags: promiseClient(FeatureFlagServiceService, address, token),
-    segments: promiseClient(SegmentServiceService, address, token),
-    tokens: promiseClient(AccessTokenServiceService, address, token),
-    audit: promiseClient(AuditLogServiceService, address, token),
-    endUsers: promiseClient(EndUserServiceService, address, token),
-    metrics: promiseClient(MetricServiceService, address, token),
-    experiments: promiseClient(ExperimentServiceService, address, token),
-    featbitImport: promiseClient(FeatBitImportServiceService, address, token),
+    projects: client(ProjectServiceDefinition),
+    environments: client(EnvironmentServiceDefinition),
+    flags: client(FeatureFlagServiceDefinition),
+    segments: client(SegmentServiceDefinition),
+    tokens: client(AccessTokenServiceDefinition),
+    audit: client(AuditLogServiceDefinition),
+    endUsers: client(EndUserServiceDefinition),
+    metrics: client(MetricServiceDefinition),
+    experiments: client(ExperimentServiceDefinition),
+    featbitImport: client(FeatBitImportServiceDefinition),
+    close: () => channel.close(),
   };
 }
 
@@ -72,8 +74,8 @@ export async function grpcError(
   try {
     await call;
   } catch (err) {
-    const e = err as ServiceError;
-    return { code: e.code, message: e.details, info: errorInfoFromMetadata(e.metadata) };
+    if (!(err instanceof VaneCallError)) throw err;
+    return { code: err.code, message: err.details, info: err.info };
   }
   throw new Error('expected the call to fail, but it succeeded');
 }
@@ -151,8 +153,6 @@ export async function startApiFixture(): Promise<ApiFixture> {
     );
   let server = await start();
   let owner = adminClients(`127.0.0.1:${server.grpcPort}`, ownerToken);
-  const closeClients = (c: AdminClients): void =>
-    Object.values(c).forEach((client) => client.close());
 
   const others: (() => Promise<void>)[] = [];
   const changes: ChangeLog = { flags: [], segments: [] };
@@ -192,7 +192,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
       }
     },
     async restart() {
-      closeClients(owner);
+      owner.close();
       await server.stop();
       await store.close();
       store = new MongoDocumentStore(db);
@@ -224,7 +224,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
       const stop = async () => {
         if (stopped) return;
         stopped = true;
-        closeClients(clients);
+        clients.close();
         await within(15_000, 'second api-server stop', other.stop());
         await within(15_000, 'second store close', otherStore.close());
         await within(15_000, 'second producer close', otherPublisher.close());
@@ -235,7 +235,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
     },
     async close() {
       await Promise.all(others.map((stop) => stop()));
-      closeClients(owner);
+      owner.close();
       await within(15_000, 'api-server stop', server.stop());
       await within(15_000, 'store close', store.close());
       await within(15_000, 'consumer disconnect', consumer.disconnect());

@@ -54,7 +54,7 @@ export async function startMemoryApi(
     projectId: project!.id,
     envId: environment!.id,
     async close() {
-      Object.values(owner).forEach((client) => client.close());
+      owner.close();
       await server.stop();
     },
   };

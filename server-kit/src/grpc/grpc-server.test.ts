@@ -1,15 +1,15 @@
 // The handler wrapper, the error mapping and the registration, over a real grpc-js server and
-// client on loopback (the analytics InsightsService as the example service).
-import { Client, Metadata, Server, ServerCredentials, credentials, status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
+// Vane's client library on loopback (the analytics InsightsService as the example service).
+import { Client, Server, ServerCredentials, credentials, status } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVaneClient, vaneChannel, VaneCallError } from '@vane/grpc-client';
+import type { Channel } from '@vane/grpc-client';
 import {
-  InsightsServiceClient,
+  InsightsServiceDefinition,
   InsightsServiceService,
 } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import type {
-  GetFlagInsightsRequest,
   GetFlagInsightsResponse,
   InsightsServiceServer,
 } from '@vane/gen/node/vane/analytics/v1/insights_service';
@@ -26,7 +26,6 @@ import {
 import type { AsyncService } from './grpc-handlers.js';
 import { serveServices, serviceName, unaryService } from './grpc-server.js';
 import type { ServedServices } from './grpc-server.js';
-import { errorInfoFromMetadata } from './status-details.js';
 
 class StoreDown extends Error {}
 
@@ -55,7 +54,7 @@ const methods: AsyncService<InsightsServiceServer, string> = {
 const observed: { method: string; code: number }[] = [];
 let server: Server;
 let served: ServedServices;
-let client: InstanceType<typeof InsightsServiceClient>;
+let channel: Channel;
 let address: string;
 
 beforeAll(async () => {
@@ -84,26 +83,28 @@ beforeAll(async () => {
     );
   });
   address = `127.0.0.1:${port}`;
-  client = new InsightsServiceClient(address, credentials.createInsecure());
+  channel = vaneChannel(address);
 });
 
 afterAll(() => {
-  client?.close();
+  channel?.close();
   server?.forceShutdown();
 });
 
-function call(
+/** One call as `Bearer <token>` (none for ''): its response, or its error and ErrorInfo. */
+async function call(
   flagKey: string,
-  token: string | undefined = 'Bearer abc',
-): Promise<{ res?: GetFlagInsightsResponse; err?: ServiceError; info?: ErrorInfo }> {
-  const metadata = new Metadata();
-  if (token) metadata.set('authorization', token);
-  const request: GetFlagInsightsRequest = { envId: 'e', flagKey, interval: 0 };
-  return new Promise((resolve) => {
-    client.getFlagInsights(request, metadata, (err, res) =>
-      resolve(err ? { err, info: errorInfoFromMetadata(err.metadata) } : { res }),
-    );
+  token = 'abc',
+): Promise<{ res?: GetFlagInsightsResponse; err?: VaneCallError; info?: ErrorInfo | undefined }> {
+  const client = createVaneClient(InsightsServiceDefinition, channel, {
+    token: token === '' ? undefined : token,
   });
+  try {
+    return { res: await client.getFlagInsights({ envId: 'e', flagKey }) };
+  } catch (err) {
+    if (!(err instanceof VaneCallError)) throw err;
+    return { err, info: err.info };
+  }
 }
 
 /** grpc.health.v1.Health/Check of `service`, encoded by hand: the serving status (1 = SERVING). */
@@ -138,7 +139,7 @@ describe('serveServices and unaryService', () => {
 
   it('passes the authenticated principal to the method and observes OK under the proto name', async () => {
     observed.length = 0;
-    const { res } = await call('ok', 'Bearer abcdef');
+    const { res } = await call('ok', 'abcdef');
     expect(res?.insights?.uniqueUsers).toBe('Bearer abcdef'.length);
     expect(observed).toEqual([{ method: 'InsightsService/GetFlagInsights', code: status.OK }]);
   });

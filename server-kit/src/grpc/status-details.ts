@@ -1,11 +1,13 @@
 // The one mapping of domain errors to gRPC statuses with the contract's structured details: a
 // `vane.common.v1.RpcStatus` (wire-compatible with google.rpc.Status) holding one ErrorInfo, in
-// the standard `grpc-status-details-bin` trailer. Unknown errors become INTERNAL with a generic
-// message; their cause is logged, never sent.
+// the standard `grpc-status-details-bin` trailer (encoded by @vane/grpc-client's codec, which its
+// clients decode). Unknown errors become INTERNAL with a generic message; their cause is logged,
+// never sent.
 import { Metadata, status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ErrorInfo, RpcStatus } from '@vane/gen/node/vane/common/v1/errors';
+import { encodeErrorDetails, ERROR_DETAILS_KEY } from '@vane/grpc-client/web';
+import type { ErrorInfo } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import {
   AlreadyExists,
@@ -18,9 +20,6 @@ import {
   Unauthenticated,
   Unavailable,
 } from './domain-errors.js';
-
-/** `type_url` of the ErrorInfo detail. */
-export const ERROR_INFO_TYPE_URL = 'type.googleapis.com/vane.common.v1.ErrorInfo';
 
 /** How a server reads errors that are not domain errors. */
 export interface ErrorMapping {
@@ -87,29 +86,10 @@ export function toServiceError(
     return { code: status.INTERNAL, details: 'internal error' };
   }
   const code = codeOf(err);
-  const rpcStatus = RpcStatus.encode({
-    code,
-    message: err.message,
-    details: [
-      {
-        typeUrl: ERROR_INFO_TYPE_URL,
-        value: Buffer.from(ErrorInfo.encode(errorInfoOf(err)).finish()),
-      },
-    ],
-  }).finish();
   const metadata = new Metadata();
-  metadata.set('grpc-status-details-bin', Buffer.from(rpcStatus));
+  metadata.set(
+    ERROR_DETAILS_KEY,
+    Buffer.from(encodeErrorDetails(code, err.message, errorInfoOf(err))),
+  );
   return { code, details: err.message, metadata };
-}
-
-/** Decodes the ErrorInfo from a failed call's trailers (server-to-server calls), or undefined. */
-export function errorInfoFromMetadata(metadata: Metadata | undefined): ErrorInfo | undefined {
-  const raw = metadata?.get('grpc-status-details-bin')[0];
-  if (!(raw instanceof Buffer)) return undefined;
-  try {
-    const detail = RpcStatus.decode(raw).details.find((d) => d.typeUrl === ERROR_INFO_TYPE_URL);
-    return detail ? ErrorInfo.decode(detail.value) : undefined;
-  } catch {
-    return undefined;
-  }
 }

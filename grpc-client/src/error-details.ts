@@ -1,0 +1,34 @@
+// The contract's error-details trailer, written and read in one place: `grpc-status-details-bin`
+// holds a `vane.common.v1.RpcStatus` (wire-compatible with google.rpc.Status) whose one detail is
+// Vane's ErrorInfo. Works on Uint8Array alone (no Buffer), so servers, Node clients and the
+// browser UI share it.
+import { ErrorInfo, RpcStatus } from '@vane/gen/web/vane/common/v1/errors';
+
+/** The trailer that carries the details of a failed call. */
+export const ERROR_DETAILS_KEY = 'grpc-status-details-bin';
+
+/** `type_url` of the ErrorInfo detail. */
+export const ERROR_INFO_TYPE_URL = 'type.googleapis.com/vane.common.v1.ErrorInfo';
+
+/** The trailer value a server sends with a failed call: status, message and one ErrorInfo. */
+export function encodeErrorDetails(code: number, message: string, info: ErrorInfo): Uint8Array {
+  return RpcStatus.encode({
+    code,
+    message,
+    details: [{ typeUrl: ERROR_INFO_TYPE_URL, value: ErrorInfo.encode(info).finish() }],
+  }).finish();
+}
+
+/**
+ * The ErrorInfo in a trailer value, or undefined when there is none, it holds no ErrorInfo or it
+ * does not decode (a proxy's or another server's trailer must not turn into a crash).
+ */
+export function decodeErrorInfo(bin: Uint8Array | undefined): ErrorInfo | undefined {
+  if (bin === undefined || bin.length === 0) return undefined;
+  try {
+    const detail = RpcStatus.decode(bin).details.find((d) => d.typeUrl === ERROR_INFO_TYPE_URL);
+    return detail ? ErrorInfo.decode(detail.value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
