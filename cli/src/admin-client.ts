@@ -1,29 +1,14 @@
-// The CLI's connection to the admin API: promise-returning clients over the generated grpc-js
-// service definitions, sending `authorization: Bearer <token>` like every other client.
-import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
-import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { FeatBitImportServiceService } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
-import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
-import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
-import { ErrorInfo, RpcStatus } from '@vane/gen/node/vane/common/v1/errors';
-
-interface MethodDef {
-  readonly path: string;
-  readonly requestSerialize: (value: never) => Buffer;
-  readonly responseDeserialize: (bytes: Buffer) => unknown;
-}
-
-/** Each method of a service definition as `(request) => Promise<response>`. */
-export type Rpc<S> = {
-  [K in keyof S]: S[K] extends {
-    requestSerialize: (value: infer Req) => Buffer;
-    responseDeserialize: (bytes: Buffer) => infer Res;
-  }
-    ? (request: Req) => Promise<Res>
-    : never;
-};
+// The CLI's connection to the admin API: clients from Vane's client library (@vane/grpc-client),
+// sending `authorization: Bearer <token>` like every other client, with failures as AdminApiError.
+import { status } from '@grpc/grpc-js';
+import { vaneChannel, vaneClientFactory, VaneCallError } from '@vane/grpc-client';
+import type { Client, ClientMiddleware } from '@vane/grpc-client';
+import { EnvironmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { FeatBitImportServiceDefinition } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
+import { FeatureFlagServiceDefinition } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
+import { SegmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/segment_service';
+import type { ErrorInfo } from '@vane/gen/node/vane/common/v1/errors';
 
 /** A failed call, with the server's structured details when it sent them. */
 export class AdminApiError extends Error {
@@ -56,57 +41,26 @@ export class AdminApiError extends Error {
   }
 }
 
-function errorInfoOf(err: ServiceError): ErrorInfo | undefined {
-  const raw = err.metadata?.get('grpc-status-details-bin')[0];
-  if (!(raw instanceof Buffer)) return undefined;
-  try {
-    const detail = RpcStatus.decode(raw).details.find(
-      (d) => d.typeUrl === 'type.googleapis.com/vane.common.v1.ErrorInfo',
-    );
-    return detail ? ErrorInfo.decode(detail.value) : undefined;
-  } catch {
-    return undefined;
-  }
+/** Names the address in every failure (the shared VaneCallError does not know it). */
+function adminApiErrors(address: string): ClientMiddleware {
+  return async function* (call, options) {
+    try {
+      return yield* call.next(call.request, options);
+    } catch (err) {
+      if (!(err instanceof VaneCallError)) throw err;
+      throw new AdminApiError(err.code, err.details, err.info, address);
+    }
+  };
 }
 
-function rpc<S extends Record<string, MethodDef>>(
-  client: Client,
-  service: S,
-  token: string | undefined,
-  address: string,
-  timeoutMs: number,
-): Rpc<S> {
-  const out: Record<string, unknown> = {};
-  for (const [name, def] of Object.entries(service)) {
-    out[name] = (request: unknown) =>
-      new Promise((resolve, reject) => {
-        const metadata = new Metadata();
-        if (token) metadata.set('authorization', `Bearer ${token}`);
-        client.makeUnaryRequest(
-          def.path,
-          (value: unknown) => def.requestSerialize(value as never),
-          def.responseDeserialize,
-          request,
-          metadata,
-          { deadline: new Date(Date.now() + timeoutMs) },
-          (err: ServiceError | null, response?: unknown) =>
-            err
-              ? reject(new AdminApiError(err.code, err.details, errorInfoOf(err), address))
-              : resolve(response),
-        );
-      });
-  }
-  return out as Rpc<S>;
-}
-
-/** Clients of the admin services the CLI uses. */
+/** Clients of the admin services the CLI uses (requests are partial: unset fields are empty). */
 export interface AdminApi {
-  readonly projects: Rpc<typeof ProjectServiceService>;
-  readonly environments: Rpc<typeof EnvironmentServiceService>;
-  readonly flags: Rpc<typeof FeatureFlagServiceService>;
-  readonly segments: Rpc<typeof SegmentServiceService>;
+  readonly projects: Client<typeof ProjectServiceDefinition>;
+  readonly environments: Client<typeof EnvironmentServiceDefinition>;
+  readonly flags: Client<typeof FeatureFlagServiceDefinition>;
+  readonly segments: Client<typeof SegmentServiceDefinition>;
   /** With a longer deadline (`IMPORT_TIMEOUT_MS`): a large import writes every item. */
-  readonly featbitImport: Rpc<typeof FeatBitImportServiceService>;
+  readonly featbitImport: Client<typeof FeatBitImportServiceDefinition>;
   close(): void;
 }
 
@@ -119,19 +73,19 @@ export function connectAdminApi(
   token: string | undefined,
   timeoutMs = 15_000,
 ): AdminApi {
-  const client = new Client(address, credentials.createInsecure());
+  const channel = vaneChannel(address);
+  const factory = (deadlineMs: number) =>
+    vaneClientFactory({ token: token || undefined, deadlineMs }).use(adminApiErrors(address));
+  const calls = factory(timeoutMs);
   return {
-    projects: rpc(client, ProjectServiceService, token, address, timeoutMs),
-    environments: rpc(client, EnvironmentServiceService, token, address, timeoutMs),
-    flags: rpc(client, FeatureFlagServiceService, token, address, timeoutMs),
-    segments: rpc(client, SegmentServiceService, token, address, timeoutMs),
-    featbitImport: rpc(
-      client,
-      FeatBitImportServiceService,
-      token,
-      address,
-      Math.max(timeoutMs, IMPORT_TIMEOUT_MS),
+    projects: calls.create(ProjectServiceDefinition, channel),
+    environments: calls.create(EnvironmentServiceDefinition, channel),
+    flags: calls.create(FeatureFlagServiceDefinition, channel),
+    segments: calls.create(SegmentServiceDefinition, channel),
+    featbitImport: factory(Math.max(timeoutMs, IMPORT_TIMEOUT_MS)).create(
+      FeatBitImportServiceDefinition,
+      channel,
     ),
-    close: () => client.close(),
+    close: () => channel.close(),
   };
 }

@@ -1,9 +1,17 @@
 // Node clients of Vane's services: nice-grpc over @grpc/grpc-js with the one middleware, typed
 // from gen's generic definitions, so requests are partial (`{ id }`, not every empty field).
 import { createChannel, createClientFactory } from 'nice-grpc';
-import type { Channel, Client, CompatServiceDefinition } from 'nice-grpc';
+import type { Channel, Client, ClientFactory, CompatServiceDefinition } from 'nice-grpc';
 import { vaneCallMiddleware } from './vane-call-middleware.js';
 import type { VaneCallSettings } from './vane-call-middleware.js';
+
+/**
+ * nice-grpc's client factory with the one middleware attached, for a caller that adds its own
+ * outer middleware (`.use(…)` sees VaneCallError) before `.create(definition, channel)`.
+ */
+export function vaneClientFactory(settings: VaneCallSettings = {}): ClientFactory {
+  return createClientFactory().use(vaneCallMiddleware(settings));
+}
 
 /** A client of `definition` (e.g. `ProjectServiceDefinition`) on `channel`. */
 export function createVaneClient<D extends CompatServiceDefinition>(
@@ -11,7 +19,7 @@ export function createVaneClient<D extends CompatServiceDefinition>(
   channel: Channel,
   settings: VaneCallSettings = {},
 ): Client<D> {
-  return createClientFactory().use(vaneCallMiddleware(settings)).create(definition, channel);
+  return vaneClientFactory(settings).create(definition, channel);
 }
 
 /** An insecure channel to `address` (`host:port`); connects lazily, close it when done. */

@@ -10,3 +10,4 @@ export { VaneCallError } from './vane-call-error.js';
 export { vaneCallMiddleware } from './vane-call-middleware.js';
 export type { VaneCallSettings } from './vane-call-middleware.js';
 export { ClientError, Metadata, Status } from 'nice-grpc-common';
+export type { CallOptions, ClientMiddleware } from 'nice-grpc-common';

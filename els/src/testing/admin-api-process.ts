@@ -1,61 +1,30 @@
 // The api-server as a real child process from its composition root (services never import each
-// other), with promise clients of its admin gRPC API, for ELS's end-to-end integration tests.
+// other), with clients of its admin gRPC API, for ELS's end-to-end integration tests.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Client, Metadata, credentials } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
-import { EnvironmentServiceService } from '@vane/gen/node/vane/admin/v1/environment_service';
-import { EndUserServiceService } from '@vane/gen/node/vane/admin/v1/end_user_service';
-import { FeatureFlagServiceService } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
-import { ProjectServiceService } from '@vane/gen/node/vane/admin/v1/project_service';
-import { SegmentServiceService } from '@vane/gen/node/vane/admin/v1/segment_service';
+import { createVaneClient, vaneChannel } from '@vane/grpc-client';
+import type { Channel } from '@vane/grpc-client';
+import { EnvironmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/environment_service';
+import { EndUserServiceDefinition } from '@vane/gen/node/vane/admin/v1/end_user_service';
+import { FeatureFlagServiceDefinition } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
+import { ProjectServiceDefinition } from '@vane/gen/node/vane/admin/v1/project_service';
+import { SegmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/segment_service';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-interface MethodDef {
-  readonly path: string;
-  readonly requestSerialize: (value: never) => Buffer;
-  readonly responseDeserialize: (bytes: Buffer) => unknown;
-}
-
-/** Each method of a generated service definition as a promise. */
-export type PromiseClient<S> = {
-  [K in keyof S]: S[K] extends {
-    requestSerialize: (value: infer Req) => Buffer;
-    responseDeserialize: (bytes: Buffer) => infer Res;
-  }
-    ? (request: Req) => Promise<Res>
-    : never;
-};
-
-function promiseClient<S extends Record<string, MethodDef>>(
-  client: Client,
-  service: S,
-  token: string,
-): PromiseClient<S> {
-  const out: Record<string, unknown> = {};
-  for (const [name, def] of Object.entries(service)) {
-    out[name] = (request: unknown) => {
-      const metadata = new Metadata();
-      metadata.set('authorization', `Bearer ${token}`);
-      return new Promise((resolve, reject) => {
-        client.makeUnaryRequest(
-          def.path,
-          (value: unknown) => def.requestSerialize(value as never),
-          def.responseDeserialize,
-          request,
-          metadata,
-          {},
-          (err: ServiceError | null, response?: unknown) => (err ? reject(err) : resolve(response)),
-        );
-      });
-    };
-  }
-  return out as PromiseClient<S>;
+/** The admin services' clients on one channel, as `token`. */
+function adminClients(channel: Channel, token: string) {
+  return {
+    projects: createVaneClient(ProjectServiceDefinition, channel, { token }),
+    environments: createVaneClient(EnvironmentServiceDefinition, channel, { token }),
+    flags: createVaneClient(FeatureFlagServiceDefinition, channel, { token }),
+    segments: createVaneClient(SegmentServiceDefinition, channel, { token }),
+    endUsers: createVaneClient(EndUserServiceDefinition, channel, { token }),
+  };
 }
 
 /** A free TCP port on loopback. */
@@ -78,7 +47,8 @@ export interface AdminApiSettings {
 /** A running api-server process and its admin clients (owner token). */
 export class AdminApiProcess {
   #child: ChildProcess | undefined;
-  #client: Client | undefined;
+  #channel: Channel | undefined;
+  #clients: ReturnType<typeof adminClients> | undefined;
   readonly token = `vane_test_${randomBytes(16).toString('hex')}`;
   #ports: { grpc: number; http: number } | undefined;
   #log = '';
@@ -92,17 +62,10 @@ export class AdminApiProcess {
     return api;
   }
 
-  /** Clients of the admin services. */
-  get clients() {
-    const client = this.#client;
-    if (client === undefined) throw new Error('api-server is not running');
-    return {
-      projects: promiseClient(client, ProjectServiceService, this.token),
-      environments: promiseClient(client, EnvironmentServiceService, this.token),
-      flags: promiseClient(client, FeatureFlagServiceService, this.token),
-      segments: promiseClient(client, SegmentServiceService, this.token),
-      endUsers: promiseClient(client, EndUserServiceService, this.token),
-    };
+  /** Clients of the admin services (requests are partial: unset fields are empty). */
+  get clients(): ReturnType<typeof adminClients> {
+    if (this.#clients === undefined) throw new Error('api-server is not running');
+    return this.#clients;
   }
 
   /** (Re)starts the process on the same ports and database. */
@@ -146,13 +109,15 @@ export class AdminApiProcess {
       if (Date.now() > deadline) throw new Error(`api-server did not start: ${this.#log}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    this.#client = new Client(`127.0.0.1:${grpc}`, credentials.createInsecure());
+    this.#channel = vaneChannel(`127.0.0.1:${grpc}`);
+    this.#clients = adminClients(this.#channel, this.token);
   }
 
   /** Stops the process (SIGTERM, then SIGKILL after 10 s). */
   async stop(): Promise<void> {
-    this.#client?.close();
-    this.#client = undefined;
+    this.#channel?.close();
+    this.#channel = undefined;
+    this.#clients = undefined;
     const child = this.#child;
     this.#child = undefined;
     if (child === undefined || child.exitCode !== null) return;
