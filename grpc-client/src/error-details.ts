@@ -7,8 +7,10 @@ import { ErrorInfo, RpcStatus } from '@vane/gen/web/vane/common/v1/errors';
 /** The trailer that carries the details of a failed call. */
 export const ERROR_DETAILS_KEY = 'grpc-status-details-bin';
 
-/** `type_url` of the ErrorInfo detail. */
-export const ERROR_INFO_TYPE_URL = 'type.googleapis.com/vane.common.v1.ErrorInfo';
+const ERROR_INFO_TYPE = 'vane.common.v1.ErrorInfo';
+
+/** `type_url` of the ErrorInfo detail that Vane's servers send. */
+export const ERROR_INFO_TYPE_URL = `type.googleapis.com/${ERROR_INFO_TYPE}`;
 
 /** The trailer value a server sends with a failed call: status, message and one ErrorInfo. */
 export function encodeErrorDetails(code: number, message: string, info: ErrorInfo): Uint8Array {
@@ -26,7 +28,10 @@ export function encodeErrorDetails(code: number, message: string, info: ErrorInf
 export function decodeErrorInfo(bin: Uint8Array | undefined): ErrorInfo | undefined {
   if (bin === undefined || bin.length === 0) return undefined;
   try {
-    const detail = RpcStatus.decode(bin).details.find((d) => d.typeUrl === ERROR_INFO_TYPE_URL);
+    // Any host before the type name is accepted, as google.protobuf.Any allows.
+    const detail = RpcStatus.decode(bin).details.find((d) =>
+      d.typeUrl.endsWith(`/${ERROR_INFO_TYPE}`),
+    );
     return detail ? ErrorInfo.decode(detail.value) : undefined;
   } catch {
     return undefined;

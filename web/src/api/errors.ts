@@ -1,55 +1,8 @@
-// Turns gRPC failures into something a person can act on: the status, Vane's ErrorInfo from the
-// `grpc-status-details-bin` trailer (field violations, current revision) and a plain-word message.
+// Turns gRPC failures into something a person can act on: the status and Vane's ErrorInfo (which
+// @vane/grpc-client's middleware decoded into a VaneCallError) as one plain-word message.
 import { ClientError, Status } from 'nice-grpc-web';
-import { ErrorInfo, ErrorReason, RpcStatus } from '@vane/gen/web/vane/common/v1/errors';
-
-/** A failed admin-API call with Vane's error details decoded. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: Status,
-    readonly details: string,
-    readonly info: ErrorInfo | undefined,
-  ) {
-    super(details);
-    this.name = 'ApiError';
-  }
-
-  /** Field path (as the server names it, e.g. `flag.rules[0].name`) → description. */
-  get fieldErrors(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const v of this.info?.fieldViolations ?? []) {
-      out[v.field] = out[v.field] ? `${out[v.field]}; ${v.description}` : v.description;
-    }
-    return out;
-  }
-
-  /** True when someone else saved first (stale `expected_revision`). */
-  get isConflict(): boolean {
-    return (
-      this.code === Status.ABORTED ||
-      this.info?.reason === ErrorReason.ERROR_REASON_REVISION_CONFLICT
-    );
-  }
-}
-
-const ERROR_INFO_TYPE = 'vane.common.v1.ErrorInfo';
-
-/** Decodes `grpc-status-details-bin` (a google.rpc.Status) into Vane's ErrorInfo, if present. */
-export function decodeErrorInfo(bin: Uint8Array | undefined): ErrorInfo | undefined {
-  if (bin === undefined || bin.length === 0) return undefined;
-  try {
-    const status = RpcStatus.decode(bin);
-    const any = status.details.find((d) => d.typeUrl.endsWith(`/${ERROR_INFO_TYPE}`));
-    return any ? ErrorInfo.decode(any.value) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Wraps a nice-grpc-web ClientError with the decoded details. */
-export function toApiError(err: ClientError, detailsBin: Uint8Array | undefined): ApiError {
-  return new ApiError(err.code, err.details, decodeErrorInfo(detailsBin));
-}
+import { VaneCallError } from '@vane/grpc-client/web';
+import { ErrorReason } from '@vane/gen/web/vane/common/v1/errors';
 
 const PLAIN: Partial<Record<Status, string>> = {
   [Status.UNAUTHENTICATED]: 'Your access token was not accepted. Sign in again with a valid token.',
@@ -82,7 +35,7 @@ const REASONS: Partial<Record<ErrorReason, string>> = {
 
 /** One sentence for people: what went wrong and what to do, with the server's words after it. */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) {
+  if (err instanceof VaneCallError) {
     const plain =
       (err.info ? REASONS[err.info.reason] : undefined) ??
       PLAIN[err.code] ??
@@ -91,8 +44,9 @@ export function describeError(err: unknown): string {
         : 'Something went wrong.');
     return err.details && err.details !== plain ? `${plain} (${err.details})` : plain;
   }
-  if (err instanceof ClientError)
-    return describeError(new ApiError(err.code, err.details, undefined));
+  if (err instanceof ClientError) {
+    return describeError(new VaneCallError(err.path, err.code, err.details, undefined));
+  }
   if (err instanceof Error) {
     if (/fetch|network/i.test(err.message))
       return 'The server cannot be reached. Check that Vane is running.';

@@ -1,7 +1,7 @@
 // Access tokens for the admin API: list, create (the token is shown once), revoke.
 import { useState } from 'react';
 import { Role } from '@vane/gen/web/vane/admin/v1/access_token_service';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import {
   CopyButton,
   Dialog,
@@ -129,7 +129,7 @@ function CreateTokenDialog({ onClose }: { onClose: () => void }) {
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<string>();
   const action = useAction();
-  const server = action.error instanceof ApiError ? action.error.fieldErrors : {};
+  const server = action.error instanceof VaneCallError ? action.error.fieldErrors : {};
   if (created)
     return (
       <Dialog title="Token created" onClose={onClose}>

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { ExperimentStatus } from '@vane/gen/web/vane/admin/v1/experiment_service';
 import { ArchivedFilter } from '@vane/gen/web/vane/common/v1/query';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import { Dialog, Empty, ErrorBox, Field, Loading, TextField, useAction } from '../ui/components.js';
 import { href, navigate } from '../ui/router.js';
 import { useSession } from '../ui/session.js';
@@ -116,7 +116,7 @@ function CreateExperimentDialog({ onClose }: { onClose: () => void }) {
   const [alpha, setAlpha] = useState('0.05');
   const [problems, setProblems] = useState<Record<string, string>>({});
   const action = useAction();
-  const server = action.error instanceof ApiError ? action.error.fieldErrors : {};
+  const server = action.error instanceof VaneCallError ? action.error.fieldErrors : {};
   const flag = flags.data?.flags.find((f) => f.id === flagId);
   if (flags.error !== undefined || metrics.error !== undefined)
     return (

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { FeatureFlag } from '@vane/gen/web/vane/model/v1/flag';
 import { VariationType } from '@vane/gen/web/vane/model/v1/flag';
 import { ArchivedFilter } from '@vane/gen/web/vane/common/v1/query';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import { describeFlag, diffLines, hasChanges } from '../model/diff.js';
 import type { FlagDraft } from '../model/flag-draft.js';
 import {
@@ -134,7 +134,7 @@ function FlagEditor(props: {
   const toggle = useAction();
   const archive = useAction();
   const local = useMemo(() => validateDraft(draft), [draft]);
-  const server = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const server = save.error instanceof VaneCallError ? save.error.fieldErrors : {};
   const errors = { ...server, ...(showErrors ? local : {}) };
   const segmentName = (id: string) => props.segments.find((s) => s.id === id)?.name ?? id;
   const diff = useMemo(
@@ -143,7 +143,7 @@ function FlagEditor(props: {
     [flag, draft, props.segments],
   );
   const dirty = hasChanges(diff);
-  const conflict = save.error instanceof ApiError && save.error.isConflict;
+  const conflict = save.error instanceof VaneCallError && save.error.isConflict;
   const variations = draft.variations;
 
   const doSave = async (comment: string) => {
@@ -273,8 +273,8 @@ function FlagEditor(props: {
       {conflict && (
         <div className="conflict" role="alert">
           <strong>Someone else saved this flag first.</strong> It is now at revision{' '}
-          {(save.error as ApiError).info?.currentRevision || 'newer'}, and your changes were not
-          saved. Reload to see their version; your edits will be discarded.
+          {(save.error as VaneCallError).info?.currentRevision || 'newer'}, and your changes were
+          not saved. Reload to see their version; your edits will be discarded.
           <div className="row">
             <button
               type="button"

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { ArchivedFilter, TagMatchMode } from '@vane/gen/web/vane/common/v1/query';
 import type { FeatureFlag } from '@vane/gen/web/vane/model/v1/flag';
 import { VariationType } from '@vane/gen/web/vane/model/v1/flag';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import {
   Dialog,
   Empty,
@@ -166,7 +166,7 @@ function FlagRow({ flag, onChanged }: { flag: FeatureFlag; onChanged: () => void
         )}
         {action.error !== undefined && (
           <div className="row-error" role="alert">
-            {action.error instanceof ApiError && action.error.isConflict ? (
+            {action.error instanceof VaneCallError && action.error.isConflict ? (
               <>
                 Changed by someone else.{' '}
                 <button type="button" className="link" onClick={onChanged}>
@@ -243,7 +243,7 @@ function CreateFlagDialog(props: { onClose: () => void; onCreated: (key: string)
   const [type, setType] = useState(VariationType.VARIATION_TYPE_BOOLEAN);
   const [problems, setProblems] = useState<Record<string, string>>({});
   const action = useAction();
-  const server = action.error instanceof ApiError ? action.error.fieldErrors : {};
+  const server = action.error instanceof VaneCallError ? action.error.fieldErrors : {};
   const err = (f: string) => problems[f] ?? server[`flag.${f}`];
   return (
     <Dialog title="New flag" onClose={props.onClose}>

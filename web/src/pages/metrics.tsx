@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { ArchivedFilter } from '@vane/gen/web/vane/common/v1/query';
 import { MetricType, SuccessCriterion } from '@vane/gen/web/vane/model/v1/metric';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import { Dialog, Empty, ErrorBox, Field, Loading, TextField, useAction } from '../ui/components.js';
 import { useSession } from '../ui/session.js';
 import { useLoad } from '../ui/use-load.js';
@@ -92,7 +92,7 @@ function CreateMetricDialog(props: { onClose: () => void; onCreated: () => void 
   const [unit, setUnit] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
   const action = useAction();
-  const server = action.error instanceof ApiError ? action.error.fieldErrors : {};
+  const server = action.error instanceof VaneCallError ? action.error.fieldErrors : {};
   return (
     <Dialog title="New metric" onClose={props.onClose}>
       <form

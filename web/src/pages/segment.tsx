@@ -2,7 +2,7 @@
 // with the revision it was loaded at, so a concurrent change shows as a conflict.
 import { useEffect, useMemo, useState } from 'react';
 import type { Segment } from '@vane/gen/web/vane/model/v1/segment';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import type { ConditionDraft } from '../model/conditions.js';
 import { conditionFromProto, conditionProblems, conditionToProto } from '../model/conditions.js';
 import { errorsAt } from '../model/flag-draft.js';
@@ -79,9 +79,9 @@ export function SegmentPage({ segmentKey }: { segmentKey: string }) {
   const local = useMemo(() => (draft ? validate(draft) : {}), [draft]);
   if (loaded.error !== undefined) return <ErrorBox error={loaded.error} retry={loaded.reload} />;
   if (!segment || !draft) return <Loading what="Loading the segment" />;
-  const server = save.error instanceof ApiError ? save.error.fieldErrors : {};
+  const server = save.error instanceof VaneCallError ? save.error.fieldErrors : {};
   const errors = { ...server, ...(showErrors ? local : {}) };
-  const conflict = save.error instanceof ApiError && save.error.isConflict;
+  const conflict = save.error instanceof VaneCallError && save.error.isConflict;
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(segment));
   const propertyNames = [
     'keyId',

@@ -1,7 +1,7 @@
 // The segment list, with search and "new segment".
 import { useState } from 'react';
 import { ArchivedFilter } from '@vane/gen/web/vane/common/v1/query';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import { Dialog, Empty, ErrorBox, Loading, TextField, useAction } from '../ui/components.js';
 import { href, navigate } from '../ui/router.js';
 import { useSession } from '../ui/session.js';
@@ -110,7 +110,7 @@ function CreateSegmentDialog({ onClose }: { onClose: () => void }) {
   const [key, setKey] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
   const action = useAction();
-  const server = action.error instanceof ApiError ? action.error.fieldErrors : {};
+  const server = action.error instanceof VaneCallError ? action.error.fieldErrors : {};
   return (
     <Dialog title="New segment" onClose={onClose}>
       <form

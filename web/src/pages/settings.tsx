@@ -1,6 +1,6 @@
 // Settings: the project's and the environment's names, and creating more projects/environments.
 import { useState } from 'react';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import { ErrorBox, TextField, useAction } from '../ui/components.js';
 import { useSession } from '../ui/session.js';
 
@@ -13,8 +13,8 @@ export function SettingsPage() {
   const [newEnvName, setNewEnvName] = useState('');
   const save = useAction();
   const create = useAction();
-  const saveErrors = save.error instanceof ApiError ? save.error.fieldErrors : {};
-  const createErrors = create.error instanceof ApiError ? create.error.fieldErrors : {};
+  const saveErrors = save.error instanceof VaneCallError ? save.error.fieldErrors : {};
+  const createErrors = create.error instanceof VaneCallError ? create.error.fieldErrors : {};
   const [saved, setSaved] = useState(false);
   return (
     <section className="stack">

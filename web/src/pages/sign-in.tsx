@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { createApi } from '../api/client.js';
 import { Status } from 'nice-grpc-web';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import { ErrorBox, TextField } from '../ui/components.js';
 
 /** The sign-in page. */
@@ -27,7 +27,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (token: string) => void }) 
       });
       onSignedIn(t);
     } catch (err) {
-      if (err instanceof ApiError && err.code === Status.UNAUTHENTICATED)
+      if (err instanceof VaneCallError && err.code === Status.UNAUTHENTICATED)
         setProblem('This token was not accepted.');
       else setError(err);
     } finally {

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Api } from '../api/client.js';
 import { Status } from 'nice-grpc-web';
-import { ApiError } from '../api/errors.js';
+import { VaneCallError } from '@vane/grpc-client/web';
 import { AccessTokensPage } from '../pages/access-tokens.js';
 import { AuditLogPage } from '../pages/audit-log.js';
 import { EndUserPage, EndUsersPage } from '../pages/end-users.js';
@@ -62,7 +62,7 @@ export function Shell({ api, signOut }: { api: Api; signOut: () => void }) {
   );
 
   const tokenRejected =
-    projects.error instanceof ApiError && projects.error.code === Status.UNAUTHENTICATED;
+    projects.error instanceof VaneCallError && projects.error.code === Status.UNAUTHENTICATED;
   useEffect(() => {
     // The token stopped working (revoked or expired): back to the sign-in page.
     if (tokenRejected) signOut();
