@@ -1,7 +1,8 @@
 // An instance on the memory adapters with a real gRPC server on port 0 and real grpc-js clients:
 // ingest through the bus, both RPCs, error details, auth, health and the HTTP probes.
-import { credentials, status } from '@grpc/grpc-js';
-import { VaneCallError } from '@vane/grpc-client';
+import { status } from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/grpc-js';
+import { createVaneClient, vaneChannel, VaneCallError } from '@vane/grpc-client';
 import { MemoryBroker, toServiceError } from '@vane/server-kit';
 import {
   InvalidReason,
@@ -10,7 +11,6 @@ import {
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metric';
-import { makeGenericClientConstructor } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -261,20 +261,18 @@ describe('GetExperimentResults over gRPC', () => {
 
 describe('health, probes and metrics', () => {
   it('serves gRPC health', async () => {
-    const Health = makeGenericClientConstructor(healthService, 'Health');
-    const check = healthService.Check;
-    if (!check) throw new Error('no Check method');
-    const client = new Health(`127.0.0.1:${app.grpcPort}`, credentials.createInsecure());
-    const reply = await new Promise<{ status: string }>((resolve, reject) => {
-      client.makeUnaryRequest(
-        '/grpc.health.v1.Health/Check',
-        (x: { service: string }) => check.requestSerialize(x),
-        (b: Buffer) => check.responseDeserialize(b) as { status: string },
-        { service: 'vane.analytics.v1.InsightsService' },
-        (err, res) => (err || !res ? reject(err ?? new Error('no reply')) : resolve(res)),
-      );
-    });
-    client.close();
+    const channel = vaneChannel(`127.0.0.1:${app.grpcPort}`);
+    // grpc-health-check's definition types neither messages nor the (unary) streaming flags.
+    const check = healthService.Check as MethodDefinition<
+      { service: string },
+      { status: string }
+    > & {
+      requestStream: false;
+      responseStream: false;
+    };
+    const health = createVaneClient({ check }, channel);
+    const reply = await health.check({ service: 'vane.analytics.v1.InsightsService' });
+    channel.close();
     expect(reply.status).toBe('SERVING');
   });
 
