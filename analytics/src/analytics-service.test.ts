@@ -15,7 +15,7 @@ import { service as healthService } from 'grpc-health-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
-import { eventually } from './ingest/insight-bus-conformance.js';
+import { eventually } from '@vane/scripts/rig';
 import { flagEvent } from './ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './ingest/insight-record.js';
 import { MemoryInsightBus } from './ingest/memory-insight-bus.js';

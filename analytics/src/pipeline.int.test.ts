@@ -13,7 +13,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
 import type { ClickHouseInsightStore } from './ingest/clickhouse-insight-store.js';
-import { eventually } from './ingest/insight-bus-conformance.js';
+import { eventually } from '@vane/scripts/rig';
 import { flagEvent } from './ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './ingest/insight-record.js';
 import type { KafkaInsightBus } from './ingest/kafka-insight-bus.js';

@@ -13,10 +13,8 @@ import { testServers, uniqueTestName } from '@vane/scripts/rig';
 import { startEls } from './els-server.js';
 import type { RunningEls } from './els-server.js';
 import { sampleFlag } from './environments/environment-source-conformance.js';
-import {
-  MONGO_COLLECTIONS,
-  MongoEnvironmentSource,
-} from './environments/mongo-environment-source.js';
+import { MongoEnvironmentSource } from './environments/mongo-environment-source.js';
+import { ENVIRONMENTS, FLAGS } from '@vane/server-kit/documents';
 import { flagToProto } from '@vane/core/proto';
 import { KafkaChangeFeed } from './sync/kafka-change-feed.js';
 import { TestSdk } from './testing/test-sdk.js';
@@ -40,7 +38,7 @@ beforeAll(async () => {
   mongo = new MongoClient(servers.mongoUrl);
   await mongo.connect();
   db = mongo.db(name);
-  await db.collection<StoredDoc>(MONGO_COLLECTIONS.environments).insertOne({
+  await db.collection<StoredDoc>(ENVIRONMENTS.name).insertOne({
     _id: envId,
     key: 'int',
     name: 'int',
@@ -57,7 +55,7 @@ beforeAll(async () => {
     updaterId: 'u',
     envId,
   };
-  await db.collection<StoredDoc>(MONGO_COLLECTIONS.flags).insertMany([
+  await db.collection<StoredDoc>(FLAGS.name).insertMany([
     { ...sampleFlag('f1', 'live', 100), ...bookkeeping, _id: 'f1' },
     { ...sampleFlag('f2', 'purging', 101), ...bookkeeping, _id: 'f2', deleted: true },
   ]);

@@ -15,10 +15,7 @@ export type {
   VersionedSegment,
 } from './environments/environment-source.js';
 export { MemoryEnvironmentSource } from './environments/memory-environment-source.js';
-export {
-  MongoEnvironmentSource,
-  MONGO_COLLECTIONS,
-} from './environments/mongo-environment-source.js';
+export { MongoEnvironmentSource } from './environments/mongo-environment-source.js';
 export { MemoryChangeFeed } from './sync/change-feed.js';
 export type {
   ChangeFeed,

@@ -1,8 +1,19 @@
 // ELS's EnvironmentSource over the api-server's DocumentStore, for the embedded platform: in one
-// process both services share the store instead of ELS reading MongoDB. Same document shapes as
-// ELS's MongoDB adapter (the api-server's `environments`, `flags` and `segments` collections).
-import type { FeatureFlag, Segment } from '@vane/core';
-import type { DocumentStore, Filter } from '@vane/api-server';
+// process both services share the store instead of ELS reading MongoDB. It reads the documents
+// of the shared stored-document contract (`@vane/server-kit/documents`), as ELS's MongoDB
+// adapter does, so both report the same contents, changes and tombstones.
+import { listAll } from '@vane/api-server';
+import type { Collection, DocumentStore } from '@vane/api-server';
+import {
+  ENVIRONMENTS,
+  FLAGS,
+  SEGMENTS,
+  coreFlag,
+  coreSegment,
+  secretGrant,
+  tombstoneOf,
+} from '@vane/server-kit/documents';
+import type { EnvironmentDoc, FlagDoc, SegmentDoc } from '@vane/server-kit/documents';
 import type {
   EnvironmentChanges,
   EnvironmentContents,
@@ -11,79 +22,73 @@ import type {
 } from '@vane/els';
 import { SourceUnavailableError } from '@vane/els';
 
-interface EnvDoc {
-  readonly _id: string;
-  readonly revision: number;
-  readonly outbox: readonly never[];
-  readonly secrets: readonly { readonly kind: 'server' | 'client'; readonly value: string }[];
-}
-type Versioned<T> = T & {
-  readonly _id: string;
-  readonly revision: number;
-  readonly outbox: readonly never[];
-  readonly version: number;
-};
-
 /** Reads secrets and definitions straight from the api-server's store. */
 export class DocumentStoreEnvironmentSource implements EnvironmentSource {
   constructor(private readonly store: DocumentStore) {}
 
+  /** See EnvironmentSource. */
   async findSecret(secret: string): Promise<SecretGrant | undefined> {
-    const env = await this.store
-      .collection<EnvDoc>('environments')
-      .findOne({ 'secrets.value': secret });
-    const match = env?.secrets.find((s) => s.value === secret);
-    return env && match ? { envId: env._id, kind: match.kind } : undefined;
+    const env = await this.#guard(() =>
+      this.store.collection<EnvironmentDoc>(ENVIRONMENTS.name).findOne({ 'secrets.value': secret }),
+    );
+    return env === undefined ? undefined : secretGrant(env, secret);
   }
 
+  /** See EnvironmentSource. */
   async loadEnvironment(envId: string): Promise<EnvironmentContents> {
-    const [flags, segments] = await Promise.all([
-      this.#all<Versioned<FeatureFlag>>('flags', { envId }),
-      this.#all<Versioned<Segment>>('segments', { envId }),
-    ]);
-    return {
-      flags: flags.map((f) => ({ ...f, id: f._id })),
-      segments: segments.map((s) => ({ ...s, id: s._id })),
-    };
+    const [flags, segments] = await this.#guard(() =>
+      Promise.all([listAll(this.#flags(), { envId }), listAll(this.#segments(), { envId })]),
+    );
+    return { flags: flags.map(coreFlag), segments: segments.map(coreSegment) };
   }
 
   /**
-   * See EnvironmentSource. The store lists live documents only, so deletions show as ids missing
-   * from `liveFlagIds`/`liveSegmentIds` (the tombstone lists stay empty).
+   * See EnvironmentSource. Live documents with `version > since`, the tombstones the store still
+   * holds with `version > since` (a deleted document stays until its change is relayed), and
+   * the ids of every live document.
    */
   async changesSince(envId: string, since: number): Promise<EnvironmentChanges> {
     const newer = { envId, version: { gt: since } };
-    const [flags, segments, flagIds, segmentIds] = await Promise.all([
-      this.#all<Versioned<FeatureFlag>>('flags', newer),
-      this.#all<Versioned<Segment>>('segments', newer),
-      this.#all<Versioned<object>>('flags', { envId }),
-      this.#all<Versioned<object>>('segments', { envId }),
-    ]);
+    const [flags, segments, deletedFlags, deletedSegments, allFlags, allSegments] =
+      await this.#guard(() =>
+        Promise.all([
+          listAll(this.#flags(), newer),
+          listAll(this.#segments(), newer),
+          this.#flags().tombstones(newer),
+          this.#segments().tombstones(newer),
+          listAll(this.#flags(), { envId }),
+          listAll(this.#segments(), { envId }),
+        ]),
+      );
     return {
-      flags: flags.map((f) => ({ ...f, id: f._id })),
-      segments: segments.map((s) => ({ ...s, id: s._id })),
-      deletedFlags: [],
-      deletedSegments: [],
-      liveFlagIds: flagIds.map((f) => f._id),
-      liveSegmentIds: segmentIds.map((s) => s._id),
+      flags: flags.map(coreFlag),
+      segments: segments.map(coreSegment),
+      deletedFlags: deletedFlags.map(tombstoneOf),
+      deletedSegments: deletedSegments.map(tombstoneOf),
+      liveFlagIds: allFlags.map((f) => f._id),
+      liveSegmentIds: allSegments.map((s) => s._id),
     };
   }
 
+  /** See EnvironmentSource. */
   async ping(): Promise<void> {
     if (!(await this.store.ping()))
       throw new SourceUnavailableError('the document store is closed');
   }
 
-  async #all<T extends Versioned<object>>(name: string, filter: Filter): Promise<T[]> {
-    const collection = this.store.collection<T>(name);
-    const out: T[] = [];
-    let after: { value: string; id: string } | undefined;
-    for (;;) {
-      const page = await collection.list({ filter, orderBy: '_id', limit: 500, after });
-      out.push(...page.items);
-      const last = page.items[page.items.length - 1];
-      if (!page.hasMore || !last) return out;
-      after = { value: last._id, id: last._id };
+  #flags(): Collection<FlagDoc> {
+    return this.store.collection<FlagDoc>(FLAGS.name);
+  }
+
+  #segments(): Collection<SegmentDoc> {
+    return this.store.collection<SegmentDoc>(SEGMENTS.name);
+  }
+
+  async #guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (cause) {
+      throw new SourceUnavailableError('the document store cannot be read', { cause });
     }
   }
 }

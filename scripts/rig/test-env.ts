@@ -83,3 +83,18 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   }
   return path;
 }
+
+/**
+ * Polls `check` until it holds, failing after `timeoutMs` (a generous deadline, never a timing
+ * assertion): how tests wait for asynchronous delivery on the real servers and their fakes alike.
+ */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -2,19 +2,8 @@
 // of a rejected batch, commit-after-handler across a restart, and lag.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '@vane/scripts/rig';
 import type { BusRecord, BusSubscription, InsightBus } from './insight-bus.js';
-
-/** Polls `check` until it returns true (generous deadline; never a timing assertion). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const text = (r: BusRecord): string => new TextDecoder().decode(r.value);
 const record = (s: string) => ({ key: s.split('-')[0] ?? s, value: new TextEncoder().encode(s) });

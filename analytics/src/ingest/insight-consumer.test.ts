@@ -3,7 +3,7 @@ import { MemoryBroker } from '@vane/server-kit';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalyticsMetrics } from '../server/analytics-metrics.js';
-import { eventually } from './insight-bus-conformance.js';
+import { eventually } from '@vane/scripts/rig';
 import { flagEvent, metricEvent } from './insight-store-conformance.js';
 import { InsightConsumer } from './insight-consumer.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './insight-record.js';

@@ -1,10 +1,10 @@
 // The InsightBus conformance suite on the real Kafka of the test rig, plus dead-letter headers.
 import { TOPICS, topicName } from '@vane/core';
-import { testServers, uniqueTestName } from '@vane/scripts/rig';
+import { eventually, testServers, uniqueTestName } from '@vane/scripts/rig';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, insightBusConformance } from './insight-bus-conformance.js';
+import { insightBusConformance } from './insight-bus-conformance.js';
 import { KafkaInsightBus } from './kafka-insight-bus.js';
 
 const kafka = new Kafka({

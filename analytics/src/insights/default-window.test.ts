@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBroker } from '@vane/server-kit';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { startAnalytics, type RunningAnalytics } from '../analytics-service.js';
-import { eventually } from '../ingest/insight-bus-conformance.js';
+import { eventually } from '@vane/scripts/rig';
 import { flagEvent } from '../ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey } from '../ingest/insight-record.js';
 import { MemoryInsightBus } from '../ingest/memory-insight-bus.js';

@@ -79,6 +79,7 @@ export function filteredCollection<T extends StoredDocument>(
     insert: (doc) => inner.insert(doc),
     insertNew: (docs) => inner.insertNew(docs),
     commit: (doc, previous, record) => inner.commit(doc, previous, record),
+    tombstones: async (filter) => (await inner.tombstones(filter)).filter(keep),
     withPendingChanges: (limit) => inner.withPendingChanges(limit),
     removeChanges: (changes) => inner.removeChanges(changes),
     purge: (id) => inner.purge(id),

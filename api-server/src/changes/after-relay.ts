@@ -31,6 +31,7 @@ export function afterRelay<T extends StoredDocument>(
     insert: (doc) => collection.insert(doc),
     insertNew: (docs) => collection.insertNew(docs),
     commit: (doc, previous, record) => collection.commit(doc, previous, record),
+    tombstones: async (filter) => (await wait(), collection.tombstones(filter)),
     withPendingChanges: (limit) => collection.withPendingChanges(limit),
     removeChanges: (changes) => collection.removeChanges(changes),
     purge: (id) => collection.purge(id),

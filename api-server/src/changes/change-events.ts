@@ -2,9 +2,8 @@
 import { TOPICS, topicName } from '@vane/core';
 import { FlagChanged, SegmentChanged } from '@vane/gen/node/vane/events/v1/changes';
 import type { OutgoingMessage } from '../bus/change-publisher.js';
-import type { FlagDoc } from '../flags/flag-doc.js';
+import type { FlagDoc, SegmentDoc } from '@vane/server-kit/documents';
 import { flagToProto } from '../flags/flag-mapping.js';
-import type { SegmentDoc } from '../segments/segment-doc.js';
 import { segmentToProto } from '../segments/segment-mapping.js';
 import type { ChangeRecord } from '../store/document-store.js';
 

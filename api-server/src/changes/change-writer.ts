@@ -16,6 +16,7 @@ import type {
   StoredDocument,
 } from '../store/document-store.js';
 import { RevisionConflict, Unavailable } from '@vane/server-kit';
+import { tombstoneKey } from '@vane/server-kit/documents';
 
 /** Who made a change and why. */
 export interface ChangeMeta {
@@ -95,7 +96,7 @@ export function auditForm(doc: StoredDocument | undefined): Json {
 function freeKey<T extends StoredDocument>(current: T): T {
   const withKey = current as T & { key?: unknown };
   return typeof withKey.key === 'string'
-    ? { ...current, deleted: true, key: `${withKey.key}\u0000deleted:${current._id}` }
+    ? { ...current, deleted: true, key: tombstoneKey(withKey.key, current._id) }
     : { ...current, deleted: true };
 }
 

@@ -7,6 +7,7 @@ import type { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { AuditAction } from '@vane/gen/node/vane/admin/v1/audit_log_service';
 import { auditAction } from '../audit/audit-action.js';
 import { listPage } from '../shared/paging.js';
+import { tombstoneKey } from '@vane/server-kit/documents';
 import type { Collection, Filter, StoredDocument } from '../store/document-store.js';
 import type { WriteContext } from './change-writer.js';
 import type { AuditDoc } from './audit-entry.js';
@@ -39,7 +40,7 @@ export function versionedTombstone<T extends StoredDocument & { key: string; ver
   return {
     ...current,
     deleted: true,
-    key: `${current.key}\u0000deleted:${current._id}`,
+    key: tombstoneKey(current.key, current._id),
     version: version!,
   };
 }
@@ -103,4 +104,9 @@ export function versionedListFilter(req: {
   if (req.archived === ArchivedFilter.ARCHIVED_FILTER_ARCHIVED) filter.isArchived = true;
   else if (req.archived !== ArchivedFilter.ARCHIVED_FILTER_ALL) filter.isArchived = { ne: true };
   return filter;
+}
+
+/** The counter that gives an environment's sync versions. */
+export function envVersionCounter(envId: string): string {
+  return `env:${envId}`;
 }

@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { inScope, requireRole } from '../auth/principal.js';
 import { validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
-import type { EnvironmentDoc } from './environment-doc.js';
+import type { EnvironmentDoc } from '@vane/server-kit/documents';
 import { NotFound } from '@vane/server-kit';
 
 /** Checks access to an environment and returns it. */

@@ -3,7 +3,7 @@ import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { RelayedKind } from '../changes/change-relay.js';
 import { stateField } from '../changes/resource-place.js';
 import type { Collection } from '../store/document-store.js';
-import type { EnvironmentDoc } from './environment-doc.js';
+import type { EnvironmentDoc } from '@vane/server-kit/documents';
 
 /** The relay kind of the `environments` collection. */
 export function environmentRelayKind(environments: Collection<EnvironmentDoc>): RelayedKind {

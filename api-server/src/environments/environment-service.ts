@@ -19,7 +19,7 @@ import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import { newEnvSecret } from './env-secret.js';
-import type { EnvironmentDoc, SecretDoc } from './environment-doc.js';
+import type { EnvironmentDoc, SecretDoc } from '@vane/server-kit/documents';
 import { AlreadyExists, FailedPrecondition, NotFound } from '@vane/server-kit';
 
 const UPDATABLE = ['name', 'description'] as const;

@@ -13,11 +13,9 @@ import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metri
 import type { Principal } from '../auth/principal.js';
 import { ChangeWriter } from '../changes/change-writer.js';
 import { envAccess } from '../environments/env-access.js';
-import { ENVIRONMENTS } from '../environments/environment-doc.js';
-import type { EnvironmentDoc } from '../environments/environment-doc.js';
+import { ENVIRONMENTS, FLAGS } from '@vane/server-kit/documents';
+import type { EnvironmentDoc, FlagDoc } from '@vane/server-kit/documents';
 import type { AnalyticsGateway } from '../flags/analytics-gateway.js';
-import { FLAGS } from '../flags/flag-doc.js';
-import type { FlagDoc } from '../flags/flag-doc.js';
 import type { AdminService } from '../grpc/admin-service.js';
 import { METRICS } from '../metrics/metric-doc.js';
 import type { MetricDoc } from '../metrics/metric-doc.js';

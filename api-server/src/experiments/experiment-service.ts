@@ -17,7 +17,7 @@ import { requireRole } from '../auth/principal.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
 import type { EnvAccess } from '../environments/env-access.js';
 import type { AnalyticsGateway } from '../flags/analytics-gateway.js';
-import type { FlagDoc } from '../flags/flag-doc.js';
+import type { FlagDoc } from '@vane/server-kit/documents';
 import type { AdminService } from '../grpc/admin-service.js';
 import type { MetricDoc } from '../metrics/metric-doc.js';
 import { metricTypeToProto, successCriterionToProto } from '../metrics/metric-service.js';

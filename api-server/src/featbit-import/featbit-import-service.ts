@@ -18,19 +18,13 @@ import { requireRole } from '../auth/principal.js';
 import type { ChangeWriter } from '../changes/change-writer.js';
 import type { EnvAccess } from '../environments/env-access.js';
 import { envIdOfSecret } from '../environments/env-secret.js';
-import type { EnvironmentDoc, SecretDoc } from '../environments/environment-doc.js';
-import {
-  coreFlag,
-  coreSegment,
-  environmentContents,
-  listAll,
-} from '../flags/environment-contents.js';
-import { envVersionCounter } from '../flags/flag-doc.js';
-import type { FlagDoc } from '../flags/flag-doc.js';
+import type { EnvironmentDoc, FlagDoc, SecretDoc, SegmentDoc } from '@vane/server-kit/documents';
+import { envVersionCounter } from '../changes/versioned-resource.js';
+import { coreFlag, coreSegment } from '@vane/server-kit/documents';
+import { environmentContents, listAll } from '../flags/environment-contents.js';
 import { protoPath } from '../flags/flag-validation.js';
 import { segmentIdsOf } from '../flags/flag-mapping.js';
 import type { AdminService } from '../grpc/admin-service.js';
-import type { SegmentDoc } from '../segments/segment-doc.js';
 import { checkComment, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
 import {

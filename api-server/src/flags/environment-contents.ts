@@ -1,9 +1,9 @@
 // Reading a whole environment (all flags and segments) for validation and evaluation previews.
 import { compileEnvironment } from '@vane/core';
-import type { CompiledEnvironment, FeatureFlag, Segment } from '@vane/core';
+import type { CompiledEnvironment } from '@vane/core';
+import { coreFlag, coreSegment } from '@vane/server-kit/documents';
 import type { Collection, Filter, StoredDocument } from '../store/document-store.js';
-import type { SegmentDoc } from '../segments/segment-doc.js';
-import type { FlagDoc } from './flag-doc.js';
+import type { FlagDoc, SegmentDoc } from '@vane/server-kit/documents';
 
 /** Every live document of a collection matching the filter, read page by page. */
 export async function listAll<T extends StoredDocument>(
@@ -19,16 +19,6 @@ export async function listAll<T extends StoredDocument>(
     if (!page.hasMore || !last) return out;
     after = { value: last._id, id: last._id };
   }
-}
-
-/** The core view of a stored flag. */
-export function coreFlag(doc: FlagDoc): FeatureFlag {
-  return { ...doc, id: doc._id };
-}
-
-/** The core view of a stored segment. */
-export function coreSegment(doc: SegmentDoc): Segment {
-  return { ...doc, id: doc._id };
 }
 
 /** All flags and segments of an environment. */

@@ -10,7 +10,7 @@ import {
 } from '@vane/core/proto';
 import type { FeatureFlag as ProtoFlag } from '@vane/gen/node/vane/model/v1/flag';
 import type { Condition as ProtoCondition } from '@vane/gen/node/vane/model/v1/targeting';
-import type { FlagDoc } from './flag-doc.js';
+import type { FlagDoc } from '@vane/server-kit/documents';
 
 /** Conditions with ids generated where the caller left them empty. */
 function withIds(conditions: readonly Condition[]): Condition[] {

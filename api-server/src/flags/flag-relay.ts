@@ -5,7 +5,7 @@ import type { RelayedKind } from '../changes/change-relay.js';
 import { envScopedPlace } from '../changes/resource-place.js';
 import type { ProjectOfEnv } from '../changes/resource-place.js';
 import type { Collection } from '../store/document-store.js';
-import type { FlagDoc } from './flag-doc.js';
+import type { FlagDoc } from '@vane/server-kit/documents';
 
 /** The relay kind of the `flags` collection, publishing on topics with `topicPrefix`. */
 export function flagRelayKind(

@@ -5,7 +5,7 @@ import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { ResourceType } from '@vane/gen/node/vane/common/v1/resource';
 import type { ExperimentDoc } from '../experiments/experiment-doc.js';
 import type { Collection } from '../store/document-store.js';
-import type { FlagDoc } from './flag-doc.js';
+import type { FlagDoc } from '@vane/server-kit/documents';
 import { FailedPrecondition } from '@vane/server-kit';
 
 type FlagState = Pick<FlagDoc, 'key' | 'isArchived'>;

@@ -18,8 +18,8 @@ import { JOURNAL_FILE } from '../store/memory-journal.js';
 import { MemoryDocumentStore } from '../store/memory-document-store.js';
 import { adminClients, grpcError } from '../testing/api-fixture.js';
 import type { AdminClients } from '../testing/api-fixture.js';
-import { FLAGS } from './flag-doc.js';
-import type { FlagDoc } from './flag-doc.js';
+import { FLAGS } from '@vane/server-kit/documents';
+import type { FlagDoc } from '@vane/server-kit/documents';
 
 const TOKEN = 'owner-stored-definitions-test-token';
 let dir: string;

@@ -8,9 +8,9 @@ import { validateFlag, validateSegment } from '@vane/core';
 import type { ValidationProblem } from '@vane/core';
 import type { Logger } from 'pino';
 import type { Collection } from '../store/document-store.js';
-import type { SegmentDoc } from '../segments/segment-doc.js';
-import { coreFlag, coreSegment, listAll } from './environment-contents.js';
-import type { FlagDoc } from './flag-doc.js';
+import type { FlagDoc, SegmentDoc } from '@vane/server-kit/documents';
+import { coreFlag, coreSegment } from '@vane/server-kit/documents';
+import { listAll } from './environment-contents.js';
 
 /** Problems listed per document in the log (the rest are counted). */
 const LOGGED_PROBLEMS = 10;

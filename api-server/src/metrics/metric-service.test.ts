@@ -8,8 +8,8 @@ import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metri
 import type { Principal } from '../auth/principal.js';
 import { ChangeWriter } from '../changes/change-writer.js';
 import { envAccess } from '../environments/env-access.js';
-import { ENVIRONMENTS } from '../environments/environment-doc.js';
-import type { EnvironmentDoc } from '../environments/environment-doc.js';
+import { ENVIRONMENTS } from '@vane/server-kit/documents';
+import type { EnvironmentDoc } from '@vane/server-kit/documents';
 import { EXPERIMENTS } from '../experiments/experiment-doc.js';
 import type { ExperimentDoc } from '../experiments/experiment-doc.js';
 import type { AdminService } from '../grpc/admin-service.js';

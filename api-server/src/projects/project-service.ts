@@ -11,7 +11,7 @@ import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
-import type { EnvironmentDoc } from '../environments/environment-doc.js';
+import type { EnvironmentDoc } from '@vane/server-kit/documents';
 import type { ProjectDoc } from './project-doc.js';
 import { AlreadyExists, FailedPrecondition, NotFound } from '@vane/server-kit';
 

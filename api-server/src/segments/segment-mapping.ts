@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Segment as ProtoSegment } from '@vane/gen/node/vane/model/v1/segment';
 import { segmentToProto as coreSegmentToProto } from '@vane/core/proto';
 import { conditionsFromProto } from '../flags/flag-mapping.js';
-import type { SegmentDoc } from './segment-doc.js';
+import type { SegmentDoc } from '@vane/server-kit/documents';
 
 /** The editable segment fields of a proto segment, in stored form. */
 export function segmentFieldsFromProto(

@@ -6,9 +6,8 @@ import type { RelayedKind } from '../changes/change-relay.js';
 import { envScopedPlace, stateField } from '../changes/resource-place.js';
 import type { ProjectOfEnv } from '../changes/resource-place.js';
 import { listAll } from '../flags/environment-contents.js';
-import type { FlagDoc } from '../flags/flag-doc.js';
+import type { FlagDoc, SegmentDoc } from '@vane/server-kit/documents';
 import type { Collection, Json } from '../store/document-store.js';
-import type { SegmentDoc } from './segment-doc.js';
 
 /** The relay kind of the `segments` collection, publishing on topics with `topicPrefix`. */
 export function segmentRelayKind(

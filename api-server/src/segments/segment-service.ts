@@ -17,14 +17,13 @@ import {
 } from '../changes/versioned-resource.js';
 import type { EnvAccess } from '../environments/env-access.js';
 import { listAll } from '../flags/environment-contents.js';
-import { envVersionCounter } from '../flags/flag-doc.js';
-import type { FlagDoc } from '../flags/flag-doc.js';
+import type { FlagDoc, SegmentDoc } from '@vane/server-kit/documents';
+import { envVersionCounter } from '../changes/versioned-resource.js';
 import type { AdminService } from '../grpc/admin-service.js';
 import { maskPaths } from '../shared/field-mask.js';
 import { listPage } from '../shared/paging.js';
 import { MAX_DESCRIPTION_LENGTH, validate } from '../shared/validation.js';
 import type { Collection } from '../store/document-store.js';
-import type { SegmentDoc } from './segment-doc.js';
 import { segmentFieldsFromProto, segmentToProto } from './segment-mapping.js';
 import { assertValidSegment } from './segment-validation.js';
 import { versionedListOrder } from '../shared/list-request.js';

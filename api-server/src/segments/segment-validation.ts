@@ -1,7 +1,7 @@
 // Validation of a segment definition by core, reported as request field violations.
 import { validateSegment } from '@vane/core';
 import { problemsError } from '../flags/flag-validation.js';
-import type { SegmentDoc } from './segment-doc.js';
+import type { SegmentDoc } from '@vane/server-kit/documents';
 
 /** Throws INVALID_ARGUMENT with every problem core finds in the segment (limits too), if any. */
 export function assertValidSegment(doc: SegmentDoc): void {

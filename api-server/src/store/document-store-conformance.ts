@@ -222,7 +222,7 @@ export function documentStoreConformance(
     });
 
     describe('outbox', () => {
-      it('hides deleted documents from reads but not from withPendingChanges', async () => {
+      it('hides deleted documents from reads but not from tombstones and withPendingChanges', async () => {
         await things.insert(named('a', { tags: ['t'] }));
         await things.commit(
           { ...named('a', { tags: ['t'] }), revision: 2, deleted: true },
@@ -236,6 +236,9 @@ export function documentStoreConformance(
         expect(await things.distinct('tags', {})).toEqual(['u']);
         const page = await things.list({ filter: {}, orderBy: 'key', limit: 10 });
         expect(page.items.map((d) => d._id)).toEqual(['b']);
+        const tombstones = await things.tombstones({ tags: 't' });
+        expect(tombstones.map((d) => [d._id, d.deleted])).toEqual([['a', true]]);
+        expect(await things.tombstones({ tags: 'u' })).toEqual([]);
         const pending = await things.withPendingChanges(10);
         expect(pending).toHaveLength(1);
         expect(pending[0]).toMatchObject({

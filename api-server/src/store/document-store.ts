@@ -10,47 +10,16 @@
 // message, then removes it. Records survive crashes and Kafka outages because they live in the
 // document until published.
 
-/** A JSON value as stored. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { ChangeRecord, StoredDocument } from '@vane/server-kit/documents';
 
-/** One change waiting to be relayed: the audit record, and the event source for Kafka. */
-export interface ChangeRecord {
-  /** Unique id (UUID); also the Kafka `event_id` and the audit entry id (idempotency key). */
-  readonly id: string;
-  /** Milliseconds since the epoch when the change was made. */
-  readonly at: number;
-  /** Access-token id (or `system`) that made the change. */
-  readonly actorId: string;
-  /** What happened, e.g. `created`, `updated`, `toggled`, `archived`, `restored`, `deleted`. */
-  readonly action: string;
-  /** Which fields changed (update masks), for the audit log. */
-  readonly fields?: readonly string[];
-  /** Free-text comment of the caller. */
-  readonly comment?: string;
-  /** The environment's sync version given to this change (flags and segments only). */
-  readonly version?: number;
-  /** The resource before the change (null on create). */
-  readonly before: Json;
-  /** The resource after the change (null on delete). */
-  readonly after: Json;
-}
+// The document bookkeeping (`_id`, `revision`, `outbox`, `deleted`) and the change record are the
+// shared stored-document contract (`@vane/server-kit/documents`); re-exported for the store's users.
+export type { ChangeRecord, Json, StoredDocument } from '@vane/server-kit/documents';
 
 /** A relayed change record and the id of the document whose outbox holds it. */
 export interface RelayedChange {
   readonly id: string;
   readonly record: ChangeRecord;
-}
-
-/** Fields every stored document has, managed by the store's callers. */
-export interface StoredDocument {
-  /** Primary key. */
-  readonly _id: string;
-  /** Optimistic-concurrency counter: 1 after create, +1 on every committed write. */
-  readonly revision: number;
-  /** Change records not yet relayed, oldest first. */
-  readonly outbox: readonly ChangeRecord[];
-  /** A deleted document stays (tombstoned) until its outbox is relayed, then it is purged. */
-  readonly deleted?: boolean;
 }
 
 /** A value condition on one (possibly dotted) field. Arrays match if any element matches. */
@@ -146,6 +115,11 @@ export interface Collection<T extends StoredDocument> {
    * it has and `doc` lacks without reading it again. Throws DuplicateKeyError on a unique clash.
    */
   commit(doc: T, previous: T, record: ChangeRecord): Promise<WriteOutcome>;
+  /**
+   * The deleted documents matching the filter that are not purged yet: tombstones whose change
+   * records wait to be relayed (how readers of the store report recent deletions).
+   */
+  tombstones(filter: Filter): Promise<T[]>;
   /** Documents (deleted ones included) whose outbox is not empty, at most `limit`. */
   withPendingChanges(limit: number): Promise<T[]>;
   /**

@@ -240,6 +240,14 @@ export class MemoryCollection<T extends StoredDocument> implements Collection<T>
     return 'ok';
   }
 
+  async tombstones(filter: Filter): Promise<T[]> {
+    return this.#read(() =>
+      [...this.#docs.values()]
+        .filter((doc) => !isLive(doc) && matches(doc, filter))
+        .map((doc) => this.#out(doc)),
+    );
+  }
+
   async withPendingChanges(limit: number): Promise<T[]> {
     return this.#read(() =>
       [...this.#docs.values()]

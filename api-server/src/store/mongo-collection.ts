@@ -238,6 +238,11 @@ export class MongoDocCollection<T extends StoredDocument> implements Collection<
     });
   }
 
+  async tombstones(filter: Filter): Promise<T[]> {
+    const docs = await this.mongo.find(allOf({ deleted: true }, toMongoFilter(filter))).toArray();
+    return docs as unknown as T[];
+  }
+
   async withPendingChanges(limit: number): Promise<T[]> {
     const docs = await this.mongo
       .find({ 'outbox.0': { $exists: true } })

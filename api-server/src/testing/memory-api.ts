@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { MemoryBroker } from '@vane/server-kit';
 import type { ApiServerDeps, RunningApiServer } from '../api-server.js';
 import { startApiServer } from '../api-server.js';
+import type { ChangePublisher } from '../bus/change-publisher.js';
 import { MemoryChangePublisher, MemoryMessageSource } from '../bus/memory-bus.js';
 import type { DocumentStore } from '../store/document-store.js';
 import { MemoryDocumentStore } from '../store/memory-document-store.js';
@@ -22,16 +23,23 @@ export interface MemoryApi {
   close(): Promise<void>;
 }
 
-/** Starts an api-server on a fresh memory store (or `store`), with optional extra adapters. */
+/**
+ * Starts an api-server on a fresh memory store (or `store`) and the in-process bus (or
+ * `publisher`), with optional extra adapters.
+ */
 export async function startMemoryApi(
-  options: { store?: DocumentStore; analytics?: ApiServerDeps['analytics'] } = {},
+  options: {
+    store?: DocumentStore;
+    publisher?: ChangePublisher;
+    analytics?: ApiServerDeps['analytics'];
+  } = {},
 ): Promise<MemoryApi> {
   const broker = new MemoryBroker();
   const ownerToken = `owner-${randomBytes(24).toString('base64url')}`;
   const server = await startApiServer(
     {
       store: options.store ?? (await MemoryDocumentStore.open()),
-      publisher: new MemoryChangePublisher(broker),
+      publisher: options.publisher ?? new MemoryChangePublisher(broker),
       source: new MemoryMessageSource(broker),
       logger: pino({ level: 'silent' }),
       analytics: options.analytics,

@@ -1,20 +1,36 @@
-// The behaviour every EnvironmentSource adapter must show; run by each adapter's test file.
+// The behaviour every EnvironmentSource adapter must show; run by each adapter's test file. The
+// fixtures are written the way the adapter's data is written in production: for the memory
+// source by its `put*` methods, for the store-backed ones (`embedded/`) by a real api-server, so
+// ids and versions are the writer's and the suite only compares what it was given back.
 import { describe, expect, it } from 'vitest';
-import type {
-  EnvironmentSource,
-  SecretKind,
-  VersionedFlag,
-  VersionedSegment,
-} from './environment-source.js';
+import type { EnvironmentSource, VersionedFlag, VersionedSegment } from './environment-source.js';
 
-/** How a conformance run writes fixtures into the adapter's store, in the api-server's shapes. */
-export interface SourceFixtures {
-  secret(envId: string, secret: string, kind: SecretKind): Promise<void>;
-  flag(envId: string, flag: VersionedFlag, options?: { deleted?: boolean }): Promise<void>;
-  segment(envId: string, segment: VersionedSegment, options?: { deleted?: boolean }): Promise<void>;
+/** An environment the fixtures created, with one SDK secret of each kind. */
+export interface FixtureEnvironment {
+  readonly envId: string;
+  readonly serverSecret: string;
+  readonly clientSecret: string;
 }
 
-/** A fresh, empty adapter with its fixture writer. */
+/** How a conformance run writes into the adapter's store; each write returns what was stored. */
+export interface SourceFixtures {
+  /** A new environment with a server and a client secret. */
+  environment(): Promise<FixtureEnvironment>;
+  /** A new boolean flag with this key, as stored (id and version are the writer's). */
+  createFlag(envId: string, key: string): Promise<VersionedFlag>;
+  /** Archives the flag; returns it as stored afterwards. */
+  archiveFlag(envId: string, flag: VersionedFlag): Promise<VersionedFlag>;
+  /** Deletes the flag (archiving it first, as the api-server requires); returns the delete's version. */
+  deleteFlag(envId: string, flag: VersionedFlag): Promise<number>;
+  /** A new segment with this key and these included users, as stored. */
+  createSegment(envId: string, key: string, included: string[]): Promise<VersionedSegment>;
+  /** Deletes the segment (archiving it first); returns the delete's version. */
+  deleteSegment(envId: string, segment: VersionedSegment): Promise<number>;
+  /** Lets the store forget every tombstone, as the api-server purges them once relayed. */
+  purgeTombstones(): Promise<void>;
+}
+
+/** A fresh adapter with its fixture writer. */
 export interface SourceUnderTest {
   readonly source: EnvironmentSource;
   readonly fixtures: SourceFixtures;
@@ -59,72 +75,92 @@ export function describeEnvironmentSource(
   name: string,
   create: () => Promise<SourceUnderTest>,
 ): void {
+  const byVersion = <T extends { version: number }>(items: readonly T[]): T[] =>
+    [...items].sort((a, b) => a.version - b.version);
+
   describe(`EnvironmentSource conformance: ${name}`, () => {
     it('resolves secrets to their environment and kind', async () => {
       const { source, fixtures } = await create();
-      await fixtures.secret('env-a', 'server-secret-a', 'server');
-      await fixtures.secret('env-a', 'client-secret-a', 'client');
-      expect(await source.findSecret('server-secret-a')).toEqual({
-        envId: 'env-a',
+      const env = await fixtures.environment();
+      expect(await source.findSecret(env.serverSecret)).toEqual({
+        envId: env.envId,
         kind: 'server',
       });
-      expect(await source.findSecret('client-secret-a')).toEqual({
-        envId: 'env-a',
+      expect(await source.findSecret(env.clientSecret)).toEqual({
+        envId: env.envId,
         kind: 'client',
       });
       expect(await source.findSecret('nope')).toBeUndefined();
     });
 
-    it('loads live flags and segments with versions, without tombstones or other envs', async () => {
+    it('loads live flags and segments as stored, without tombstones or other envs', async () => {
       const { source, fixtures } = await create();
-      await fixtures.flag('env-b', sampleFlag('f1', 'one', 10));
-      await fixtures.flag('env-b', { ...sampleFlag('f2', 'two', 11), isArchived: true });
-      await fixtures.flag('env-b', sampleFlag('f3', 'gone', 12), { deleted: true });
-      await fixtures.flag('env-c', sampleFlag('f4', 'other', 13));
-      await fixtures.segment('env-b', sampleSegment('s1', 14, ['u1']));
-      await fixtures.segment('env-b', sampleSegment('s2', 15), { deleted: true });
-      const contents = await source.loadEnvironment('env-b');
-      const flags = [...contents.flags].sort((a, b) => a.version - b.version);
-      expect(flags.map((f) => [f.id, f.key, f.version, f.isArchived])).toEqual([
-        ['f1', 'one', 10, false],
-        ['f2', 'two', 11, true],
-      ]);
-      expect(flags[0]).toMatchObject({ variations: sampleFlag('f1', 'one', 10).variations });
-      expect(contents.segments.map((s) => [s.id, s.version, s.included])).toEqual([
-        ['s1', 14, ['u1']],
-      ]);
+      const { envId } = await fixtures.environment();
+      const other = await fixtures.environment();
+      const one = await fixtures.createFlag(envId, 'one');
+      const two = await fixtures.archiveFlag(envId, await fixtures.createFlag(envId, 'two'));
+      await fixtures.deleteFlag(envId, await fixtures.createFlag(envId, 'gone'));
+      await fixtures.createFlag(other.envId, 'other');
+      const members = await fixtures.createSegment(envId, 'members', ['u1']);
+      await fixtures.deleteSegment(envId, await fixtures.createSegment(envId, 'gone-seg', []));
+      const contents = await source.loadEnvironment(envId);
+      expect(byVersion(contents.flags)).toEqual([one, two]);
+      expect(two).toMatchObject({ key: 'two', isArchived: true });
+      expect(contents.segments).toEqual([members]);
+      expect(members).toMatchObject({ key: 'members', included: ['u1'] });
     });
 
     it('reports changes after a version: newer items, tombstones and every live id', async () => {
       const { source, fixtures } = await create();
-      await fixtures.flag('env-d', sampleFlag('f1', 'old', 10));
-      await fixtures.flag('env-d', sampleFlag('f2', 'new', 20));
-      await fixtures.flag('env-d', { ...sampleFlag('f3', 'archived', 21), isArchived: true });
-      await fixtures.flag('env-d', sampleFlag('f4', 'gone', 22), { deleted: true });
-      await fixtures.flag('env-d', sampleFlag('f5', 'gone-long-ago', 5), { deleted: true });
-      await fixtures.flag('env-e', sampleFlag('f6', 'other-env', 30));
-      await fixtures.segment('env-d', sampleSegment('s1', 9));
-      await fixtures.segment('env-d', sampleSegment('s2', 23, ['u']));
-      await fixtures.segment('env-d', sampleSegment('s3', 24), { deleted: true });
-      const changes = await source.changesSince!('env-d', 10);
-      expect(changes.flags.map((f) => [f.id, f.version, f.isArchived]).sort()).toEqual([
-        ['f2', 20, false],
-        ['f3', 21, true],
+      const { envId } = await fixtures.environment();
+      const other = await fixtures.environment();
+      const old = await fixtures.createFlag(envId, 'old');
+      const oldSegment = await fixtures.createSegment(envId, 'old-seg', []);
+      const since = await fixtures.deleteFlag(
+        envId,
+        await fixtures.createFlag(envId, 'gone-long-ago'),
+      );
+      const fresh = await fixtures.createFlag(envId, 'new');
+      const archived = await fixtures.archiveFlag(
+        envId,
+        await fixtures.createFlag(envId, 'archived'),
+      );
+      const gone = await fixtures.createFlag(envId, 'gone');
+      const goneVersion = await fixtures.deleteFlag(envId, gone);
+      await fixtures.createFlag(other.envId, 'other-env');
+      const segment = await fixtures.createSegment(envId, 'new-seg', ['u']);
+      const goneSegment = await fixtures.createSegment(envId, 'gone-seg', []);
+      const goneSegmentVersion = await fixtures.deleteSegment(envId, goneSegment);
+
+      const changes = await source.changesSince!(envId, since);
+      expect(byVersion(changes.flags)).toEqual([fresh, archived]);
+      expect(changes.segments).toEqual([segment]);
+      expect(changes.deletedFlags).toEqual([{ id: gone.id, key: 'gone', version: goneVersion }]);
+      expect(changes.deletedSegments).toEqual([
+        { id: goneSegment.id, key: 'gone-seg', version: goneSegmentVersion },
       ]);
-      expect(changes.segments.map((s) => [s.id, s.version, s.included])).toEqual([
-        ['s2', 23, ['u']],
-      ]);
-      expect(changes.deletedFlags).toEqual([{ id: 'f4', key: 'gone', version: 22 }]);
-      expect(changes.deletedSegments).toEqual([{ id: 's3', key: 's3', version: 24 }]);
-      expect([...changes.liveFlagIds].sort()).toEqual(['f1', 'f2', 'f3']);
-      expect([...changes.liveSegmentIds].sort()).toEqual(['s1', 's2']);
-      const none = await source.changesSince!('env-d', 24);
+      expect([...changes.liveFlagIds].sort()).toEqual([old.id, fresh.id, archived.id].sort());
+      expect([...changes.liveSegmentIds].sort()).toEqual([oldSegment.id, segment.id].sort());
+
+      const none = await source.changesSince!(envId, goneSegmentVersion);
       expect([none.flags, none.segments, none.deletedFlags, none.deletedSegments]).toEqual([
         [],
         [],
         [],
         [],
       ]);
+    });
+
+    it('shows a purged deletion only as an id missing from the live ids', async () => {
+      const { source, fixtures } = await create();
+      const { envId } = await fixtures.environment();
+      const kept = await fixtures.createFlag(envId, 'kept');
+      const purged = await fixtures.createFlag(envId, 'purged');
+      await fixtures.deleteFlag(envId, purged);
+      await fixtures.purgeTombstones();
+      const changes = await source.changesSince!(envId, 0);
+      expect(changes.deletedFlags).toEqual([]);
+      expect(changes.liveFlagIds).toEqual([kept.id]);
     });
 
     it('returns nothing for an unknown environment and answers ping', async () => {
