@@ -105,8 +105,14 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
+/** What a test file may change about its api-server. */
+export interface ApiFixtureOptions {
+  /** The clock of token checks (see `ApiServerOptions.now`). */
+  readonly now?: () => number;
+}
+
 /** Starts an api-server on the rig's FerretDB and Kafka with fresh names. */
-export async function startApiFixture(): Promise<ApiFixture> {
+export async function startApiFixture(options: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const servers = testServers();
   const id = randomBytes(4).toString('hex');
   const mongo = new MongoClient(servers.mongoUrl);
@@ -147,6 +153,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
         bootstrapToken: ownerToken,
         topicPrefix: prefix,
         relayIntervalMs: 200,
+        now: options.now,
       },
     );
   let server = await start();
