@@ -12,9 +12,9 @@ import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metri
 import { makeGenericClientConstructor } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
-import { eventually } from './ingest/insight-bus-conformance.js';
+import { BUS_POLL } from './ingest/insight-bus-conformance.js';
 import { flagEvent } from './ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './ingest/insight-record.js';
 import { MemoryInsightBus } from './ingest/memory-insight-bus.js';
@@ -97,7 +97,7 @@ beforeAll(async () => {
       ],
     ),
   ]);
-  await eventually(async () => (await bus.lag('vane-analytics')) === 0);
+  await vi.waitFor(async () => expect(await bus.lag('vane-analytics')).toBe(0), BUS_POLL);
 });
 
 afterAll(async () => {

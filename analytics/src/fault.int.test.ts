@@ -11,7 +11,7 @@ import { testServers } from '@vane/scripts/rig';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
-import { eventually } from './ingest/insight-bus-conformance.js';
+import { BUS_POLL } from './ingest/insight-bus-conformance.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './ingest/insight-record.js';
 import { MemoryInsightBus } from './ingest/memory-insight-bus.js';
 import { MemoryInsightStore } from './ingest/memory-insight-store.js';
@@ -120,7 +120,7 @@ describe('consumer killed mid-batch and restarted', () => {
       },
     );
     running.push(app);
-    await eventually(async () => (await bus.lag(servers.groupId)) === 0, 90_000);
+    await expect.poll(() => bus.lag(servers.groupId), { timeout: 90_000, interval: 20 }).toBe(0);
 
     const clients = analyticsClients(app.grpcPort);
     const insights = await clients.getFlagInsights({
@@ -174,7 +174,7 @@ describe('consumer killed mid-batch and restarted', () => {
     await memoryBus.publish(
       records.map((r) => ({ key: insightKey(r), value: encodeInsightRecord(r) })),
     );
-    await eventually(async () => (await memoryBus.lag('ref')) === 0);
+    await expect.poll(() => memoryBus.lag('ref'), BUS_POLL).toBe(0);
     const referenceClients = analyticsClients(reference.grpcPort);
     expect(rounded(results)).toEqual(rounded(await referenceClients.getExperimentResults(request)));
     clients.close();

@@ -4,17 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BusRecord, BusSubscription, InsightBus } from './insight-bus.js';
 
-/** Polls `check` until it returns true (generous deadline; never a timing assertion). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** How `expect.poll` waits for the bus: a generous deadline, never a timing assertion. */
+export const BUS_POLL = { timeout: 30_000, interval: 20 } as const;
 
 const text = (r: BusRecord): string => new TextDecoder().decode(r.value);
 const record = (s: string) => ({ key: s.split('-')[0] ?? s, value: new TextEncoder().encode(s) });
@@ -47,7 +38,7 @@ export function insightBusConformance(
           return Promise.resolve();
         }),
       );
-      await eventually(() => got.length >= sent.length);
+      await expect.poll(() => got.length, BUS_POLL).toBeGreaterThanOrEqual(sent.length);
       expect([...got].sort()).toEqual([...sent].sort());
       for (const key of ['k0', 'k1', 'k2']) {
         const mine = got.filter((s) => s.startsWith(`${key}-`));
@@ -69,7 +60,7 @@ export function insightBusConformance(
           return Promise.resolve();
         }),
       );
-      await eventually(() => new Set(got).size === 3);
+      await expect.poll(() => new Set(got).size === 3, BUS_POLL).toBe(true);
       expect(failures).toBe(1);
       expect([...new Set(got)].sort()).toEqual(['a-1', 'a-2', 'a-3']);
     });
@@ -82,8 +73,8 @@ export function insightBusConformance(
         first.push(...batch.map(text));
         return Promise.resolve();
       });
-      await eventually(() => first.length === 2);
-      await eventually(async () => (await bus.lag(groupId)) === 0);
+      await expect.poll(() => first.length, BUS_POLL).toBe(2);
+      await expect.poll(() => bus.lag(groupId), BUS_POLL).toBe(0);
       await s1.close();
 
       // Handled but never acknowledged: must come again.
@@ -95,7 +86,7 @@ export function insightBusConformance(
         second.push(...batch.map(text));
         return second.includes('a-3') ? Promise.reject(new Error('crash')) : held;
       });
-      await eventually(() => second.includes('a-3'));
+      await expect.poll(() => second.includes('a-3'), BUS_POLL).toBe(true);
       await s2.close();
       release();
       expect(await bus.lag(groupId)).toBe(1);
@@ -107,9 +98,9 @@ export function insightBusConformance(
           return Promise.resolve();
         }),
       );
-      await eventually(() => third.includes('a-3'));
+      await expect.poll(() => third.includes('a-3'), BUS_POLL).toBe(true);
       expect(third.filter((s) => s !== 'a-3')).toEqual([]);
-      await eventually(async () => (await bus.lag(groupId)) === 0);
+      await expect.poll(() => bus.lag(groupId), BUS_POLL).toBe(0);
     });
 
     it('accepts dead letters', async () => {

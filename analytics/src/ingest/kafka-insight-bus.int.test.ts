@@ -4,7 +4,7 @@ import { testServers, uniqueTestName } from '@vane/scripts/rig';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, insightBusConformance } from './insight-bus-conformance.js';
+import { BUS_POLL, insightBusConformance } from './insight-bus-conformance.js';
 import { KafkaInsightBus } from './kafka-insight-bus.js';
 
 const kafka = new Kafka({
@@ -61,7 +61,7 @@ describe('KafkaInsightBus dead letters', () => {
         return Promise.resolve();
       },
     });
-    await eventually(() => got.length === 1);
+    await expect.poll(() => got.length, BUS_POLL).toBe(1);
     await consumer.disconnect();
     await bus.close();
     expect(got).toEqual([

@@ -2,11 +2,11 @@
 // the end, as the contract says; events older than that are not counted.
 import { Metadata } from '@grpc/grpc-js';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryBroker } from '@vane/server-kit';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { startAnalytics, type RunningAnalytics } from '../analytics-service.js';
-import { eventually } from '../ingest/insight-bus-conformance.js';
+import { BUS_POLL } from '../ingest/insight-bus-conformance.js';
 import { flagEvent } from '../ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey } from '../ingest/insight-record.js';
 import { MemoryInsightBus } from '../ingest/memory-insight-bus.js';
@@ -43,7 +43,7 @@ beforeAll(async () => {
     }),
   ];
   await bus.publish(records.map((r) => ({ key: insightKey(r), value: encodeInsightRecord(r) })));
-  await eventually(async () => (await bus.lag('vane-analytics')) === 0);
+  await vi.waitFor(async () => expect(await bus.lag('vane-analytics')).toBe(0), BUS_POLL);
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
+import { vi } from 'vitest';
 import { TOPICS, topicName } from '@vane/core';
 import { testServers } from '@vane/scripts/rig';
 import { AccessTokenServiceService } from '@vane/gen/node/vane/admin/v1/access_token_service';
@@ -192,11 +193,12 @@ export async function startApiFixture(options: ApiFixtureOptions = {}): Promise<
     prefix,
     changes,
     async waitForChanges(predicate, ms = 30_000) {
-      const deadline = Date.now() + ms;
-      while (!predicate(changes)) {
-        if (Date.now() > deadline) throw new Error(`change events not seen within ${ms} ms`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await vi.waitFor(
+        () => {
+          if (!predicate(changes)) throw new Error(`change events not seen within ${ms} ms`);
+        },
+        { timeout: ms, interval: 50 },
+      );
     },
     async restart() {
       closeClients(owner);
