@@ -13,15 +13,15 @@ import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metric';
 import { service as healthService } from 'grpc-health-check';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
-import { eventually } from '@vane/scripts/rig';
 import { flagEvent } from './ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './ingest/insight-record.js';
 import { MemoryInsightBus } from './ingest/memory-insight-bus.js';
 import { MemoryInsightStore } from './ingest/memory-insight-store.js';
 import { experimentRecords } from './testing/experiment-fixture.js';
 import { analyticsClients, type AnalyticsClients } from './testing/grpc-clients.js';
+import { POLL } from '@vane/scripts/rig';
 
 const logger = pino({ level: 'silent' });
 const T0 = Date.UTC(2024, 4, 1, 10);
@@ -98,7 +98,7 @@ beforeAll(async () => {
       ],
     ),
   ]);
-  await eventually(async () => (await bus.lag('vane-analytics')) === 0);
+  await vi.waitFor(async () => expect(await bus.lag('vane-analytics')).toBe(0), POLL);
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { MemoryBroker } from '@vane/server-kit';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metric';
-import { eventually, testServers } from '@vane/scripts/rig';
+import { POLL, testServers } from '@vane/scripts/rig';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
@@ -119,7 +119,7 @@ describe('consumer killed mid-batch and restarted', () => {
       },
     );
     running.push(app);
-    await eventually(async () => (await bus.lag(servers.groupId)) === 0, 90_000);
+    await expect.poll(() => bus.lag(servers.groupId), { timeout: 90_000, interval: 20 }).toBe(0);
 
     const clients = analyticsClients(app.grpcPort);
     const insights = await clients.insights.getFlagInsights({
@@ -173,7 +173,7 @@ describe('consumer killed mid-batch and restarted', () => {
     await memoryBus.publish(
       records.map((r) => ({ key: insightKey(r), value: encodeInsightRecord(r) })),
     );
-    await eventually(async () => (await memoryBus.lag('ref')) === 0);
+    await expect.poll(() => memoryBus.lag('ref'), POLL).toBe(0);
     const referenceClients = analyticsClients(reference.grpcPort);
     expect(rounded(results)).toEqual(
       rounded(await referenceClients.experiments.getExperimentResults(request)),

@@ -10,10 +10,9 @@ import {
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { MetricType, SuccessCriterion } from '@vane/gen/node/vane/model/v1/metric';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAnalytics, type RunningAnalytics } from './analytics-service.js';
 import type { ClickHouseInsightStore } from './ingest/clickhouse-insight-store.js';
-import { eventually } from '@vane/scripts/rig';
 import { flagEvent } from './ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './ingest/insight-record.js';
 import type { KafkaInsightBus } from './ingest/kafka-insight-bus.js';
@@ -22,6 +21,7 @@ import { MemoryInsightStore } from './ingest/memory-insight-store.js';
 import { experimentRecords } from './testing/experiment-fixture.js';
 import { analyticsClients, type AnalyticsClients } from './testing/grpc-clients.js';
 import { realServers, rounded, type RealServers } from './testing/real-servers.js';
+import { POLL } from '@vane/scripts/rig';
 
 const logger = pino({ level: 'silent' });
 const T0 = Date.UTC(2024, 4, 1, 10);
@@ -144,8 +144,11 @@ beforeAll(async () => {
     records.map((r) => ({ key: insightKey(r), value: encodeInsightRecord(r) })),
   );
   referenceClients = analyticsClients(reference.grpcPort);
-  await eventually(async () => (await memoryBus.lag('ref')) === 0);
-  await eventually(async () => (await bus.lag(servers.groupId)) === 0, 60_000);
+  await vi.waitFor(async () => expect(await memoryBus.lag('ref')).toBe(0), POLL);
+  await vi.waitFor(async () => expect(await bus.lag(servers.groupId)).toBe(0), {
+    timeout: 60_000,
+    interval: 20,
+  });
 });
 
 afterAll(async () => {

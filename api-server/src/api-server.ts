@@ -90,6 +90,11 @@ export interface ApiServerOptions {
   readonly maxRequestBytes?: number;
   /** Sweep interval of the change relay, in ms. */
   readonly relayIntervalMs?: number;
+  /**
+   * The clock of token checks (the authenticator's lookup cache and token expiry); default
+   * `Date.now`. Tests advance a fake one rather than sleep past the cache.
+   */
+  readonly now?: () => number;
 }
 
 /** A running api-server. */
@@ -165,7 +170,7 @@ export async function startApiServer(
   // The relay writes these just after a change commits: reads wait for this process's changes.
   const auditReads = afterRelay(audit, () => relay.settled());
   const usage = new TokenUsage(tokenUsage, writer, logger.child({ module: 'token-usage' }));
-  const authenticator = new Authenticator(tokens, usage);
+  const authenticator = new Authenticator(tokens, usage, options.now);
   const access = envAccess(environments);
 
   const registry = new Registry();

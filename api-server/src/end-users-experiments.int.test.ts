@@ -1,7 +1,7 @@
 // End users (from Kafka and from the API), metrics, experiments and the audit log, through a real
 // gRPC client on real FerretDB and Kafka.
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, topicName } from '@vane/core';
 import { Experiment, ExperimentStatus } from '@vane/gen/node/vane/admin/v1/experiment_service';
 import { Metric } from '@vane/gen/node/vane/admin/v1/metric_service';
@@ -16,18 +16,22 @@ import type { ApiFixture } from './testing/api-fixture.js';
 let fx: ApiFixture;
 let envId: string;
 
-async function eventually<T>(
-  read: () => Promise<T>,
-  ok: (value: T) => boolean,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The one end user `query` and `properties` find, once the consumer has stored it. */
+function findOnlyUser(query: string, properties: { name: string; value: string }[]) {
+  return vi.waitFor(
+    async () => {
+      const r = await fx.owner.endUsers.searchEndUsers({
+        envId,
+        page: undefined,
+        query,
+        properties,
+        lastSeen: undefined,
+      });
+      expect(r.users).toHaveLength(1);
+      return r.users[0]!;
+    },
+    { timeout: 30_000, interval: 100 },
+  );
 }
 
 beforeAll(async () => {
@@ -81,35 +85,13 @@ describe('end users', () => {
       ],
     });
     await producer.disconnect();
-    const found = await eventually(
-      () =>
-        fx.owner.endUsers.searchEndUsers({
-          envId,
-          page: undefined,
-          query: '',
-          properties: [{ name: 'plan', value: 'pro' }],
-          lastSeen: undefined,
-        }),
-      (r) => r.users.length === 1,
-    );
-    const alice = found.users[0]!;
+    const alice = await findOnlyUser('', [{ name: 'plan', value: 'pro' }]);
     expect(alice.user?.keyId).toBe('alice');
     const props = Object.fromEntries(alice.user!.customProperties.map((p) => [p.name, p.value]));
     expect(props).toEqual({ plan: 'pro', country: 'fr' });
     expect(alice.firstSeenAt?.getTime()).toBe(now - 1000);
     expect(alice.lastSeenAt?.getTime()).toBe(now);
-    const byName = await eventually(
-      () =>
-        fx.owner.endUsers.searchEndUsers({
-          envId,
-          page: undefined,
-          query: 'of bob',
-          properties: [],
-          lastSeen: undefined,
-        }),
-      (r) => r.users.length === 1,
-    );
-    expect(byName.users[0]?.user?.keyId).toBe('bob');
+    expect((await findOnlyUser('of bob', [])).user?.keyId).toBe('bob');
   });
 
   it('upserts through the API and lists the variation each flag gives the user', async () => {

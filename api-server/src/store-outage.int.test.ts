@@ -12,6 +12,7 @@ import { MemoryBroker } from '@vane/server-kit';
 import { ErrorReason } from '@vane/gen/node/vane/common/v1/errors';
 import { testServers } from '@vane/scripts/rig';
 import { startApiServer } from './api-server.js';
+import { TOKEN_CACHE_MS } from './auth/authenticator.js';
 import type { RunningApiServer } from './api-server.js';
 import { MemoryChangePublisher, MemoryMessageSource } from './bus/memory-bus.js';
 import { MongoDocumentStore } from './store/mongo-document-store.js';
@@ -60,6 +61,8 @@ let mongo: MongoClient;
 let server: RunningApiServer;
 let store: MongoDocumentStore;
 let owner: AdminClients;
+/** How far the api-server's token clock runs ahead of the real one. */
+let clockAhead = 0;
 const dbName = `vane_test_outage_${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
@@ -76,7 +79,7 @@ beforeAll(async () => {
       source: new MemoryMessageSource(broker),
       logger: pino({ level: 'silent' }),
     },
-    { grpcPort: 0, httpPort: 0, bootstrapToken: ownerToken },
+    { grpcPort: 0, httpPort: 0, bootstrapToken: ownerToken, now: () => Date.now() + clockAhead },
   );
   owner = adminClients(`127.0.0.1:${server.grpcPort}`, ownerToken);
 });
@@ -102,7 +105,7 @@ describe('a store outage', () => {
       description: '',
     });
     // Past the authenticator's short token cache, so that the call itself needs the store.
-    await new Promise((r) => setTimeout(r, 2500));
+    clockAhead += TOKEN_CACHE_MS + 1;
     proxy.cut();
     const failed = await grpcError(owner.projects.getProject({ id: project!.id }));
     expect(failed.code).toBe(status.UNAVAILABLE);

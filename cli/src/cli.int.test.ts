@@ -119,6 +119,90 @@ describe('vane CLI', () => {
     ]);
   });
 
+  it('lists every page (--page-size smaller than the list) and prints enums by name', async () => {
+    expect((await vaneCli('projects', 'create', 'paged', '--name', 'Paged')).code).toBe(0);
+    expect((await vaneCli('envs', 'create', 'paged/p', '--name', 'P')).code).toBe(0);
+    expect((await vaneCli('envs', 'create', 'paged/q', '--name', 'Q')).code).toBe(0);
+    const keys = ['f1', 'f2', 'f3', 'f4', 'f5'];
+    for (const key of keys) {
+      expect((await vaneCli('flags', 'create', key, '-e', 'paged/p')).code).toBe(0);
+    }
+    for (const key of ['s1', 's2', 's3']) {
+      expect((await vaneCli('segments', 'create', key, '-e', 'paged/p')).code).toBe(0);
+    }
+    const small = ['--page-size', '2'];
+    const flags = await vaneCli(...small, 'flags', 'list', '-e', 'paged/p');
+    expect(
+      flags.out
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/)[0]),
+    ).toEqual(expect.arrayContaining(keys));
+    expect(flags.out.trim().split('\n')).toHaveLength(keys.length);
+    const segments = await vaneCli(...small, '--json', 'segments', 'list', '-e', 'paged/p');
+    expect((JSON.parse(segments.out) as { key: string }[]).map((s) => s.key).sort()).toEqual([
+      's1',
+      's2',
+      's3',
+    ]);
+    const projects = await vaneCli('--page-size', '1', 'projects', 'list');
+    expect(projects.out).toMatch(/^shop\s/m);
+    expect(projects.out).toMatch(/^paged\s/m);
+    expect((await vaneCli('--page-size', '1', 'envs', 'list', 'paged')).out).toMatch(
+      /^paged\/p\s[\s\S]*^paged\/q\s/m,
+    );
+    // Lookups by key page too (one item per call here).
+    expect((await vaneCli('--page-size', '1', 'flags', 'get', 'f1', '-e', 'paged/q')).err).toMatch(
+      /NOT_FOUND/,
+    );
+    const exported = await vaneCli(...small, 'envs', 'export', 'paged/p');
+    const data = JSON.parse(exported.out) as { flags: unknown[]; segments: unknown[] };
+    expect([data.flags.length, data.segments.length]).toEqual([5, 3]);
+    expect((await vaneCli('--page-size', '0', 'projects', 'list')).err).toMatch(
+      /--page-size is a whole number from 1 to 500/,
+    );
+
+    // Enums are names, in JSON as in text.
+    const listed = JSON.parse((await vaneCli('--json', 'flags', 'list', '-e', 'paged/p')).out) as {
+      variationType: string;
+    }[];
+    expect(new Set(listed.map((f) => f.variationType))).toEqual(
+      new Set(['VARIATION_TYPE_BOOLEAN']),
+    );
+    const env = JSON.parse((await vaneCli('--json', 'envs', 'get', 'paged/p')).out) as {
+      secrets: { kind: string }[];
+    };
+    expect(env.secrets.map((s) => s.kind).sort()).toEqual([
+      'SECRET_KIND_CLIENT',
+      'SECRET_KIND_SERVER',
+    ]);
+    expect((await vaneCli('envs', 'get', 'paged/p')).out).toMatch(/^ {2}server secret\s+\S+/m);
+    const evaluated = JSON.parse(
+      (await vaneCli('--json', 'flags', 'eval', 'f1', '-e', 'paged/p', '-u', 'ann')).out,
+    ) as { reasonKind: string; variationType: string }[];
+    expect(evaluated).toEqual([
+      expect.objectContaining({
+        reasonKind: 'EVALUATION_REASON_KIND_DISABLED',
+        variationType: 'VARIATION_TYPE_BOOLEAN',
+      }),
+    ]);
+    const typed = await vaneCli(
+      'flags',
+      'create',
+      'f6',
+      '-e',
+      'paged/q',
+      '--type',
+      'number',
+      '--variation',
+      'one=1',
+      '--variation',
+      'two=2',
+    );
+    expect(typed.code).toBe(0);
+    expect((await vaneCli('flags', 'list', '-e', 'paged/q')).out).toMatch(/^f6\s+off\s+number/m);
+  });
+
   it('exports an environment and imports it into another one, then again without changes', async () => {
     const file = join(dir, 'prod.json');
     const exported = await vaneCli('envs', 'export', 'shop/prod', '--out', file);

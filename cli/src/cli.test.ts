@@ -1,7 +1,8 @@
 // The CLI's argument and file checks (no server needed: they fail before any call).
 import { describe, expect, it } from 'vitest';
 import { parseExport } from './environment-transfer.js';
-import { parsePairs, runCli } from './program.js';
+import { parsePairs } from './commands/command-context.js';
+import { runCli } from './program.js';
 import { UsageError, parseEnvRef } from './resolve.js';
 
 async function run(...args: string[]) {

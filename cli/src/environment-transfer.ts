@@ -9,6 +9,7 @@ import { FeatureFlag } from '@vane/gen/node/vane/model/v1/flag';
 import { Segment } from '@vane/gen/node/vane/model/v1/segment';
 import type { AdminApi } from './admin-client.js';
 import { UsageError, listAllFlags, listAllSegments } from './resolve.js';
+import type { ListOptions } from './resolve.js';
 
 /** The `format` field of an export file. */
 export const EXPORT_FORMAT = 'vane.environment.v1';
@@ -22,15 +23,16 @@ export interface EnvironmentExport {
   readonly flags: unknown[];
 }
 
-/** Exports every flag and segment (archived ones too) of an environment. */
+/** Exports every flag and segment (archived ones too) of an environment, reading every page. */
 export async function exportEnvironment(
   api: AdminApi,
   envId: string,
   ref: string,
+  options: ListOptions = {},
 ): Promise<EnvironmentExport> {
   const [flags, segments] = await Promise.all([
-    listAllFlags(api, envId),
-    listAllSegments(api, envId),
+    listAllFlags(api, envId, options),
+    listAllSegments(api, envId, options),
   ]);
   return {
     format: EXPORT_FORMAT,
@@ -125,9 +127,10 @@ export async function importEnvironment(
   envId: string,
   data: { flags: FeatureFlag[]; segments: Segment[] },
   comment: string,
+  options: ListOptions = {},
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { created: [], updated: [], unchanged: [] };
-  const existingSegments = await listAllSegments(api, envId);
+  const existingSegments = await listAllSegments(api, envId, options);
   const segmentByKey = new Map(existingSegments.map((s) => [s.key, s]));
   const segmentIdMap = new Map<string, string>();
 
@@ -183,7 +186,7 @@ export async function importEnvironment(
   }
 
   // Read after the segments: a segment's targeting change gives its flags a new revision.
-  const existingFlags = await listAllFlags(api, envId);
+  const existingFlags = await listAllFlags(api, envId, options);
   const flagByKey = new Map(existingFlags.map((f) => [f.key, f]));
   const flagArchives: (() => Promise<unknown>)[] = [];
   for (const original of prerequisitesFirst(data.flags)) {

@@ -2,11 +2,12 @@
 // running FeatBit with a server secret) and sends it to `FeatBitImportService`. The CLI fetches,
 // not the api-server: the admin API then opens no outbound connections on a caller's behalf
 // (no SSRF), and the FeatBit secret used for fetching stays on this machine unless adopted.
-import { ImportItemKind, ImportOutcome } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
+import { ImportOutcome } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
 import type {
   ImportCounts,
   ImportFeatBitEnvironmentResponse,
 } from '@vane/gen/node/vane/admin/v1/featbit_import_service';
+import { importItemKindName } from './enum-names.js';
 import { UsageError } from './resolve.js';
 
 /** FeatBit's server-SDK endpoint for the whole environment. */
@@ -89,11 +90,6 @@ const SIGN: Record<number, string> = {
   [ImportOutcome.IMPORT_OUTCOME_UPDATED]: '~',
   [ImportOutcome.IMPORT_OUTCOME_SKIPPED]: '!',
 };
-const KIND: Record<number, string> = {
-  [ImportItemKind.IMPORT_ITEM_KIND_FLAG]: 'flag',
-  [ImportItemKind.IMPORT_ITEM_KIND_SEGMENT]: 'segment',
-  [ImportItemKind.IMPORT_ITEM_KIND_SECRET]: 'secret',
-};
 
 function countsText(name: string, c: ImportCounts | undefined): string {
   const n = c ?? { created: 0, updated: 0, unchanged: 0, skipped: 0 };
@@ -111,7 +107,7 @@ export function describeImport(ref: string, r: ImportFeatBitEnvironmentResponse)
   for (const item of r.items) {
     const sign = SIGN[item.outcome];
     if (!sign) continue;
-    const what = `${KIND[item.kind] ?? '?'} ${item.key}`;
+    const what = `${importItemKindName(item.kind)} ${item.key}`;
     if (item.outcome === ImportOutcome.IMPORT_OUTCOME_UPDATED) {
       lines.push(`  ${sign} ${what} (${item.changedFields.join(', ')})`);
     } else if (item.outcome === ImportOutcome.IMPORT_OUTCOME_SKIPPED) {

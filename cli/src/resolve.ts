@@ -2,7 +2,7 @@
 // page of a list when needed.
 import type { Environment } from '@vane/gen/node/vane/admin/v1/environment_service';
 import type { Project } from '@vane/gen/node/vane/admin/v1/project_service';
-import { ArchivedFilter } from '@vane/gen/node/vane/common/v1/query';
+import { ArchivedFilter, TagMatchMode } from '@vane/gen/node/vane/common/v1/query';
 import type { FeatureFlag } from '@vane/gen/node/vane/model/v1/flag';
 import type { Segment } from '@vane/gen/node/vane/model/v1/segment';
 import type { AdminApi } from './admin-client.js';
@@ -24,12 +24,50 @@ export async function allPages<T>(
   return out;
 }
 
-export async function findProject(api: AdminApi, key: string): Promise<Project> {
-  const { projects } = await api.projects.listProjects({
-    query: key,
-    page: { pageSize: 500, pageToken: '' },
+/** The admin API's largest page (`PageRequest.page_size` above it is clamped). */
+export const MAX_PAGE_SIZE = 500;
+
+/** How lists are read: every page, `pageSize` items per call. */
+export interface ListOptions {
+  readonly pageSize?: number;
+}
+
+/** Every project whose key or name contains `query` (all when empty). */
+export function listAllProjects(
+  api: AdminApi,
+  query = '',
+  { pageSize = MAX_PAGE_SIZE }: ListOptions = {},
+): Promise<Project[]> {
+  return allPages(async (pageToken) => {
+    const r = await api.projects.listProjects({ query, page: { pageSize, pageToken } });
+    return { items: r.projects, next: r.page?.nextPageToken ?? '' };
   });
-  const project = projects.find((p) => p.key === key);
+}
+
+/** Every environment of a project whose key or name contains `query` (all when empty). */
+export function listAllEnvironments(
+  api: AdminApi,
+  projectId: string,
+  query = '',
+  { pageSize = MAX_PAGE_SIZE }: ListOptions = {},
+): Promise<Environment[]> {
+  return allPages(async (pageToken) => {
+    const r = await api.environments.listEnvironments({
+      projectId,
+      query,
+      page: { pageSize, pageToken },
+    });
+    return { items: r.environments, next: r.page?.nextPageToken ?? '' };
+  });
+}
+
+/** The project with this key; a UsageError pointing at `vane projects list` when there is none. */
+export async function findProject(
+  api: AdminApi,
+  key: string,
+  options: ListOptions = {},
+): Promise<Project> {
+  const project = (await listAllProjects(api, key, options)).find((p) => p.key === key);
   if (!project) throw new UsageError(`no project with key "${key}" (see: vane projects list)`);
   return project;
 }
@@ -45,14 +83,15 @@ export function parseEnvRef(ref: string): { project: string; env: string } {
   return { project: match[1]!, env: match[2]! };
 }
 
-export async function findEnvironment(api: AdminApi, ref: string): Promise<Environment> {
+/** The environment `project/env`; a UsageError naming what is missing when there is none. */
+export async function findEnvironment(
+  api: AdminApi,
+  ref: string,
+  options: ListOptions = {},
+): Promise<Environment> {
   const { project: projectKey, env: envKey } = parseEnvRef(ref);
-  const project = await findProject(api, projectKey);
-  const { environments } = await api.environments.listEnvironments({
-    projectId: project.id,
-    query: envKey,
-    page: { pageSize: 500, pageToken: '' },
-  });
+  const project = await findProject(api, projectKey, options);
+  const environments = await listAllEnvironments(api, project.id, envKey, options);
   const env = environments.find((e) => e.key === envKey);
   if (!env) {
     throw new UsageError(
@@ -62,33 +101,54 @@ export async function findEnvironment(api: AdminApi, ref: string): Promise<Envir
   return env;
 }
 
-export function listAllFlags(api: AdminApi, envId: string): Promise<FeatureFlag[]> {
+/** Which flags or segments a list returns: by default every one, archived or not. */
+export interface ItemFilter extends ListOptions {
+  readonly query?: string;
+  readonly archived?: ArchivedFilter;
+}
+
+/** The filter fields that flag and segment list requests share. */
+function filterFields({ query = '', archived = ArchivedFilter.ARCHIVED_FILTER_ALL }: ItemFilter) {
+  return {
+    query,
+    tags: [],
+    tagMatch: TagMatchMode.TAG_MATCH_MODE_UNSPECIFIED,
+    archived,
+    orderBy: '',
+  };
+}
+
+/** Every flag of an environment that passes `filter`. */
+export function listAllFlags(
+  api: AdminApi,
+  envId: string,
+  filter: ItemFilter = {},
+): Promise<FeatureFlag[]> {
+  const pageSize = filter.pageSize ?? MAX_PAGE_SIZE;
   return allPages(async (pageToken) => {
     const r = await api.flags.listFeatureFlags({
+      ...filterFields(filter),
       envId,
-      page: { pageSize: 500, pageToken },
-      query: '',
-      tags: [],
-      tagMatch: 0,
+      page: { pageSize, pageToken },
       isEnabled: undefined,
-      archived: ArchivedFilter.ARCHIVED_FILTER_ALL,
-      orderBy: '',
     });
     return { items: r.flags, next: r.page?.nextPageToken ?? '' };
   });
 }
 
-export function listAllSegments(api: AdminApi, envId: string): Promise<Segment[]> {
+/** Every segment of an environment that passes `filter`. */
+export function listAllSegments(
+  api: AdminApi,
+  envId: string,
+  filter: ItemFilter = {},
+): Promise<Segment[]> {
+  const pageSize = filter.pageSize ?? MAX_PAGE_SIZE;
   return allPages(async (pageToken) => {
     const r = await api.segments.listSegments({
+      ...filterFields(filter),
       envId,
-      page: { pageSize: 500, pageToken },
-      query: '',
-      tags: [],
-      tagMatch: 0,
-      archived: ArchivedFilter.ARCHIVED_FILTER_ALL,
+      page: { pageSize, pageToken },
       ids: [],
-      orderBy: '',
     });
     return { items: r.segments, next: r.page?.nextPageToken ?? '' };
   });

@@ -552,16 +552,14 @@ describe('ELS with the admin API on real servers', () => {
     });
     const ack = await until(client, (f) => f.kind?.$case === 'trackAck');
     expect(ack.kind?.$case === 'trackAck' && ack.kind.value.accepted).toBe(1);
-    const deadline = Date.now() + 20_000;
-    while (
-      Date.now() < deadline &&
-      !(
-        insights.some((e) => e.eventId === eventId) &&
-        seenUsers.some((u) => u.user?.keyId === 'bob')
+    await expect
+      .poll(
+        () =>
+          insights.some((e) => e.eventId === eventId) &&
+          seenUsers.some((u) => u.user?.keyId === 'bob'),
+        { timeout: 20_000, interval: 100 },
       )
-    ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      .toBe(true);
     expect(seenUsers.map((u) => [u.envId, u.user?.keyId])).toEqual(
       expect.arrayContaining([
         [envId, 'alice'],
@@ -595,18 +593,18 @@ describe('ELS with the admin API on real servers', () => {
     }
     // ELS repairs its Redis copy by itself once Redis answers again.
     const cache = new RedisFlagCache(redis, { keyPrefix });
-    const deadline = Date.now() + 30_000;
-    let cached: number | undefined;
-    while (Date.now() < deadline) {
-      const entry = await cache
-        .read(envId)
-        .then((env) => env?.entries.find((e) => e.type === 'flag' && e.flag.key === 'checkout'))
-        .catch(() => undefined);
-      cached = entry?.type === 'flag' ? entry.flag.version : undefined;
-      if (cached === version) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(cached).toBe(version);
+    await expect
+      .poll(
+        async () => {
+          const entry = await cache
+            .read(envId)
+            .then((env) => env?.entries.find((e) => e.type === 'flag' && e.flag.key === 'checkout'))
+            .catch(() => undefined);
+          return entry?.type === 'flag' ? entry.flag.version : undefined;
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe(version);
     const third = await startInstance();
     const sdk = await connect('server', third);
     sync(sdk, 0);
@@ -674,11 +672,7 @@ describe('ELS with the admin API on real servers', () => {
     } finally {
       kafkaCtl('start');
     }
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && !(await readyz()).includes('feed: joined')) {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(await readyz()).toContain('feed: joined');
+    await expect.poll(readyz, { timeout: 90_000, interval: 500 }).toContain('feed: joined');
     const version = await toggle('checkout', true);
     const pushed = await until(server, (f) => flagIn(f, 'checkout')?.version === version, 30_000);
     expect(flagIn(pushed, 'checkout')?.isEnabled).toBe(true);

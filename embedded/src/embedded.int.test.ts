@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { SecretKind } from '@vane/gen/node/vane/admin/v1/environment_service';
 import { ClientFrame, ServerFrame } from '@vane/gen/node/vane/sync/v1/frames';
@@ -55,17 +55,6 @@ async function sdk(url: string, kind: 'server' | 'client', secret: string) {
       }),
     close: () => ws.close(),
   };
-}
-
-/** Polls `read` until `ok` holds (fails after 10 s). */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in 10 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function start(dataDir: string) {
@@ -199,13 +188,13 @@ describe('embedded Vane (npm start)', () => {
     expect(ack.kind?.$case === 'trackAck' && ack.kind.value.accepted).toBe(1);
     client.close();
     const endUsers = createVaneClient(EndUserServiceDefinition, admin, { token });
-    const found = await eventually(
-      () =>
-        endUsers.searchEndUsers({
-          envId,
-          query: 'ann',
-        }),
-      (r) => r.users.length === 1,
+    const found = await vi.waitFor(
+      async () => {
+        const r = await endUsers.searchEndUsers({ envId, query: 'ann' });
+        expect(r.users).toHaveLength(1);
+        return r;
+      },
+      { timeout: 10_000, interval: 100 },
     );
     expect(found.users[0]?.user?.customProperties).toEqual(ann.customProperties);
     const insightsRequest = {
@@ -217,9 +206,13 @@ describe('embedded Vane (npm start)', () => {
         endTime: new Date(Date.now() + 60_000),
       },
     };
-    const counted = await eventually(
-      () => flags.getFeatureFlagInsights(insightsRequest),
-      (r) => JSON.stringify(r.insights).includes(evals[0]!.variationId),
+    const counted = await vi.waitFor(
+      async () => {
+        const r = await flags.getFeatureFlagInsights(insightsRequest);
+        expect(JSON.stringify(r.insights)).toContain(evals[0]!.variationId);
+        return r;
+      },
+      { timeout: 10_000, interval: 100 },
     );
     expect(counted.insights).toBeDefined();
     admin.close();

@@ -82,20 +82,6 @@ async function start() {
   });
 }
 
-async function eventually<T>(
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('embedded Vane on real servers', () => {
   it('runs on MongoDB, Kafka, ClickHouse and Redis and keeps data in MongoDB', async () => {
     await mongo.connect();
@@ -196,19 +182,25 @@ describe('embedded Vane on real servers', () => {
       }),
     );
     await client.close();
-    await eventually(
-      () =>
-        flags.getFeatureFlagInsights({
-          envId,
-          key: 'checkout',
-          interval: BucketInterval.BUCKET_INTERVAL_HOUR,
-          timeRange: {
-            startTime: new Date(Date.now() - 3_600_000),
-            endTime: new Date(Date.now() + 60_000),
-          },
-        }),
-      (r) => JSON.stringify(r.insights).includes(evals[0]!.variationId),
-    );
+    await expect
+      .poll(
+        async () =>
+          JSON.stringify(
+            (
+              await flags.getFeatureFlagInsights({
+                envId,
+                key: 'checkout',
+                interval: BucketInterval.BUCKET_INTERVAL_HOUR,
+                timeRange: {
+                  startTime: new Date(Date.now() - 3_600_000),
+                  endTime: new Date(Date.now() + 60_000),
+                },
+              })
+            ).insights,
+          ),
+        { timeout: 30_000, interval: 250 },
+      )
+      .toContain(evals[0]!.variationId);
     admin.close();
     await vane.stop();
 

@@ -85,16 +85,7 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Polls `check` until it holds, failing after `timeoutMs` (a generous deadline, never a timing
- * assertion): how tests wait for asynchronous delivery on the real servers and their fakes alike.
+ * How tests wait for asynchronous delivery, on the real servers and their fakes alike: the
+ * options of `expect.poll` and `vi.waitFor`, a generous deadline and never a timing assertion.
  */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export const POLL = { timeout: 30_000, interval: 20 } as const;

@@ -2,7 +2,7 @@
 // of a rejected batch, commit-after-handler across a restart, and lag.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually } from '@vane/scripts/rig';
+import { POLL } from '@vane/scripts/rig';
 import type { BusRecord, BusSubscription, InsightBus } from './insight-bus.js';
 
 const text = (r: BusRecord): string => new TextDecoder().decode(r.value);
@@ -36,7 +36,7 @@ export function insightBusConformance(
           return Promise.resolve();
         }),
       );
-      await eventually(() => got.length >= sent.length);
+      await expect.poll(() => got.length, POLL).toBeGreaterThanOrEqual(sent.length);
       expect([...got].sort()).toEqual([...sent].sort());
       for (const key of ['k0', 'k1', 'k2']) {
         const mine = got.filter((s) => s.startsWith(`${key}-`));
@@ -58,7 +58,7 @@ export function insightBusConformance(
           return Promise.resolve();
         }),
       );
-      await eventually(() => new Set(got).size === 3);
+      await expect.poll(() => new Set(got).size === 3, POLL).toBe(true);
       expect(failures).toBe(1);
       expect([...new Set(got)].sort()).toEqual(['a-1', 'a-2', 'a-3']);
     });
@@ -71,8 +71,8 @@ export function insightBusConformance(
         first.push(...batch.map(text));
         return Promise.resolve();
       });
-      await eventually(() => first.length === 2);
-      await eventually(async () => (await bus.lag(groupId)) === 0);
+      await expect.poll(() => first.length, POLL).toBe(2);
+      await expect.poll(() => bus.lag(groupId), POLL).toBe(0);
       await s1.close();
 
       // Handled but never acknowledged: must come again.
@@ -84,7 +84,7 @@ export function insightBusConformance(
         second.push(...batch.map(text));
         return second.includes('a-3') ? Promise.reject(new Error('crash')) : held;
       });
-      await eventually(() => second.includes('a-3'));
+      await expect.poll(() => second.includes('a-3'), POLL).toBe(true);
       await s2.close();
       release();
       expect(await bus.lag(groupId)).toBe(1);
@@ -96,9 +96,9 @@ export function insightBusConformance(
           return Promise.resolve();
         }),
       );
-      await eventually(() => third.includes('a-3'));
+      await expect.poll(() => third.includes('a-3'), POLL).toBe(true);
       expect(third.filter((s) => s !== 'a-3')).toEqual([]);
-      await eventually(async () => (await bus.lag(groupId)) === 0);
+      await expect.poll(() => bus.lag(groupId), POLL).toBe(0);
     });
 
     it('accepts dead letters', async () => {

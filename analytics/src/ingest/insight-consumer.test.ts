@@ -3,13 +3,13 @@ import { MemoryBroker } from '@vane/server-kit';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalyticsMetrics } from '../server/analytics-metrics.js';
-import { eventually } from '@vane/scripts/rig';
 import { flagEvent, metricEvent } from './insight-store-conformance.js';
 import { InsightConsumer } from './insight-consumer.js';
 import { encodeInsightRecord, insightKey, type InsightRecord } from './insight-record.js';
 import type { InsightStore } from './insight-store.js';
 import { MemoryInsightBus } from './memory-insight-bus.js';
 import { MemoryInsightStore } from './memory-insight-store.js';
+import { POLL } from '@vane/scripts/rig';
 
 const logger = pino({ level: 'silent' });
 const HOUR = 3_600_000;
@@ -77,7 +77,7 @@ describe('InsightConsumer', () => {
     running = consumer;
     await consumer.start();
     await publish(Array.from({ length: 10 }, (_, i) => flagEvent({ userKeyId: `u${i}` })));
-    await eventually(() => store.inserts.length === 2);
+    await expect.poll(() => store.inserts.length, POLL).toBe(2);
     expect(store.inserts).toEqual([4, 4]);
     expect(await evaluations(store)).toBe(8);
   });
@@ -87,7 +87,7 @@ describe('InsightConsumer', () => {
     running = consumer;
     await consumer.start();
     await publish([flagEvent(), metricEvent()]);
-    await eventually(() => store.inserts.length === 1);
+    await expect.poll(() => store.inserts.length, POLL).toBe(1);
     expect(store.inserts).toEqual([2]);
   });
 
@@ -101,8 +101,8 @@ describe('InsightConsumer', () => {
       flagEvent({ userKeyId: 'b' }),
       flagEvent({ userKeyId: 'c' }),
     ]);
-    await eventually(() => store.inserts.length === 1);
-    await eventually(async () => (await bus.lag('analytics')) === 0);
+    await expect.poll(() => store.inserts.length, POLL).toBe(1);
+    await expect.poll(() => bus.lag('analytics'), POLL).toBe(0);
     expect(await evaluations(store)).toBe(3);
     expect((await metrics.insertFailures.get()).values[0]?.value).toBe(3);
   });
@@ -114,7 +114,7 @@ describe('InsightConsumer', () => {
     const events = Array.from({ length: 5 }, (_, i) => flagEvent({ userKeyId: `u${i}` }));
     await consumer.start();
     await publish([...events, events[0]!, events[1]!]); // plus two SDK retries
-    await eventually(async () => (await bus.lag('analytics')) === 0);
+    await expect.poll(() => bus.lag('analytics'), POLL).toBe(0);
     expect(store.inserts.length).toBeGreaterThanOrEqual(2);
     expect(await evaluations(store)).toBe(5);
   });
@@ -128,7 +128,7 @@ describe('InsightConsumer', () => {
       { key: 'y', value: encodeInsightRecord(flagEvent({ eventId: '' })) },
     ]);
     await publish([flagEvent()]);
-    await eventually(async () => (await bus.lag('analytics')) === 0);
+    await expect.poll(() => bus.lag('analytics'), POLL).toBe(0);
     expect(broker.endOffset(TOPICS.insightsDeadLetter)).toBe(2);
     expect(await evaluations(store)).toBe(1);
     expect((await metrics.deadLettered.get()).values[0]?.value).toBe(2);
@@ -138,7 +138,7 @@ describe('InsightConsumer', () => {
     const { bus, store, consumer, publish } = setup(1000, 3_600_000);
     await consumer.start();
     await publish([flagEvent(), flagEvent()]);
-    await eventually(() => consumer.buffered === 2);
+    await expect.poll(() => consumer.buffered, POLL).toBe(2);
     await consumer.stop();
     expect(store.inserts).toEqual([2]);
     expect(await bus.lag('analytics')).toBe(0);
@@ -150,7 +150,7 @@ describe('InsightConsumer', () => {
     await consumer.start();
     const e = flagEvent();
     await publish([e, e, e]);
-    await eventually(() => store.inserts.length === 1);
+    await expect.poll(() => store.inserts.length, POLL).toBe(1);
     expect(store.inserts).toEqual([1]);
     expect((await metrics.duplicatesDropped.get()).values[0]?.value).toBe(2);
   });

@@ -1,6 +1,6 @@
 // The InsightBus conformance suite on the real Kafka of the test rig, plus dead-letter headers.
 import { TOPICS, topicName } from '@vane/core';
-import { eventually, testServers, uniqueTestName } from '@vane/scripts/rig';
+import { POLL, testServers, uniqueTestName } from '@vane/scripts/rig';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ describe('KafkaInsightBus dead letters', () => {
         return Promise.resolve();
       },
     });
-    await eventually(() => got.length === 1);
+    await expect.poll(() => got.length, POLL).toBe(1);
     await consumer.disconnect();
     await bus.close();
     expect(got).toEqual([

@@ -1,16 +1,16 @@
 // GetFlagInsights over gRPC without a window (or without its start) reports the 7 days before
 // the end, as the contract says; events older than that are not counted.
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryBroker } from '@vane/server-kit';
 import { BucketInterval } from '@vane/gen/node/vane/analytics/v1/insights_service';
 import { startAnalytics, type RunningAnalytics } from '../analytics-service.js';
-import { eventually } from '@vane/scripts/rig';
 import { flagEvent } from '../ingest/insight-store-conformance.js';
 import { encodeInsightRecord, insightKey } from '../ingest/insight-record.js';
 import { MemoryInsightBus } from '../ingest/memory-insight-bus.js';
 import { MemoryInsightStore } from '../ingest/memory-insight-store.js';
 import { analyticsClients, type AnalyticsClients } from '../testing/grpc-clients.js';
+import { POLL } from '@vane/scripts/rig';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2024, 4, 10, 12, 30);
@@ -42,7 +42,7 @@ beforeAll(async () => {
     }),
   ];
   await bus.publish(records.map((r) => ({ key: insightKey(r), value: encodeInsightRecord(r) })));
-  await eventually(async () => (await bus.lag('vane-analytics')) === 0);
+  await vi.waitFor(async () => expect(await bus.lag('vane-analytics')).toBe(0), POLL);
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { hashToken } from './token-secret.js';
 import { Unauthenticated } from '@vane/server-kit';
 
 /** How long a looked-up token is trusted before it is read again (revocation delay), in ms. */
-const CACHE_MS = 2000;
+export const TOKEN_CACHE_MS = 2000;
 
 /** Learns of every successful authentication (to maintain `last_used_at`). */
 export interface UsageRecorder {
@@ -26,7 +26,8 @@ export class Authenticator {
   constructor(
     private readonly tokens: Collection<AccessTokenDoc>,
     private readonly usage: UsageRecorder = NO_USAGE,
-    private readonly clock: () => number = Date.now,
+    /** The clock of the lookup cache and of expiry; tests pass a fake one and advance it. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The principal of a call's metadata; throws UNAUTHENTICATED with the precise reason. */
@@ -46,7 +47,7 @@ export class Authenticator {
       );
     }
     const doc = await this.#lookup(hashToken(match[1]));
-    const now = this.clock();
+    const now = this.now();
     if (!doc)
       throw new Unauthenticated(ErrorReason.ERROR_REASON_TOKEN_INVALID, 'unknown access token');
     if (doc.revokedAt !== undefined) {
@@ -77,12 +78,12 @@ export class Authenticator {
   }
 
   async #lookup(hash: string): Promise<AccessTokenDoc | undefined> {
-    const now = this.clock();
+    const now = this.now();
     const cached = this.#cache.get(hash);
     if (cached && cached.until > now) return cached.doc;
     const doc = await this.tokens.findOne({ hash });
     if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(hash, { doc, until: now + CACHE_MS });
+    this.#cache.set(hash, { doc, until: now + TOKEN_CACHE_MS });
     return doc;
   }
 }

@@ -3,7 +3,7 @@
 // (`kafka-bus.int.test.ts`): what the change relay and the end-user consumer rely on.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually } from '@vane/scripts/rig';
+import { POLL } from '@vane/scripts/rig';
 import type { ChangePublisher, IncomingMessage, MessageSource } from './change-publisher.js';
 
 /** A publisher and a source on one broker, and a way to get fresh, empty topics on it. */
@@ -64,7 +64,7 @@ export function describeChangeBus(name: string, make: () => Promise<BusUnderTest
       await bus.publisher.publish(sent.slice(0, 12).map((s) => message(topic, s)));
       await bus.publisher.publish(sent.slice(12).map((s) => message(topic, s)));
       const { got } = await collect(topic, `g-${randomUUID()}`);
-      await eventually(() => got.length >= sent.length);
+      await expect.poll(() => got.length, POLL).toBeGreaterThanOrEqual(sent.length);
       expect(got.map(text).sort()).toEqual([...sent].sort());
       for (const key of ['k0', 'k1', 'k2']) {
         const mine = got.filter((m) => m.key === key);
@@ -80,7 +80,7 @@ export function describeChangeBus(name: string, make: () => Promise<BusUnderTest
       await bus.publisher.publish(['a-1', 'a-2'].map((s) => message(topic, s)));
       const first = await collect(topic, `g-${randomUUID()}`);
       const second = await collect(topic, `g-${randomUUID()}`);
-      await eventually(() => first.got.length === 2 && second.got.length === 2);
+      await expect.poll(() => [first.got.length, second.got.length], POLL).toEqual([2, 2]);
       expect(second.got.map(text)).toEqual(first.got.map(text));
     });
 
@@ -89,7 +89,7 @@ export function describeChangeBus(name: string, make: () => Promise<BusUnderTest
       await bus.publisher.publish(['a-1', 'a-2', 'a-3'].map((s) => message(topic, s)));
       let failures = 0;
       const { got } = await collect(topic, `g-${randomUUID()}`, () => (failures += 1) > 1);
-      await eventually(() => new Set(got.map(text)).size === 3);
+      await expect.poll(() => new Set(got.map(text)).size, POLL).toBe(3);
       expect(failures).toBeGreaterThan(1);
       expect([...new Set(got.map(text))].sort()).toEqual(['a-1', 'a-2', 'a-3']);
     });
@@ -99,11 +99,11 @@ export function describeChangeBus(name: string, make: () => Promise<BusUnderTest
       const groupId = `g-${randomUUID()}`;
       await bus.publisher.publish(['a-1', 'a-2'].map((s) => message(topic, s)));
       const first = await collect(topic, groupId);
-      await eventually(() => first.got.length === 2);
+      await expect.poll(() => first.got.length, POLL).toBe(2);
       await first.stop();
       await bus.publisher.publish([message(topic, 'a-3')]);
       const second = await collect(topic, groupId);
-      await eventually(() => second.got.length >= 1);
+      await expect.poll(() => second.got.length, POLL).toBeGreaterThanOrEqual(1);
       expect(second.got.map(text)).toEqual(['a-3']);
     });
   });

@@ -80,13 +80,16 @@ describe('ChangeRelay sweep', () => {
       revision: 1,
       outbox: [record('their-change')],
     });
-    const deadline = Date.now() + 1_000;
     let writes = 0;
-    while (Date.now() < deadline && !sent.some((m) => m.key === 'their-change')) {
-      await writer.update(things, 'mine', ref, 0, bump, meta, notFound);
-      writes += 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    // Keep writing our own document until the relay has also sent theirs.
+    await vi.waitFor(
+      async () => {
+        await writer.update(things, 'mine', ref, 0, bump, meta, notFound);
+        writes += 1;
+        expect(sent.map((m) => m.key)).toContain('their-change');
+      },
+      { timeout: 1_000, interval: 5 },
+    );
     await relay.stop();
     expect(writes).toBeGreaterThan(0);
     expect(sent.map((m) => m.key)).toContain('their-change');

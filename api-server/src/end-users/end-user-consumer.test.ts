@@ -187,13 +187,8 @@ describe('startEndUserConsumer', () => {
     for (const c of closers.splice(0)) await c.close();
   });
 
-  async function until(check: () => Promise<boolean>): Promise<void> {
-    for (let i = 0; i < 200; i += 1) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    throw new Error('condition not reached');
-  }
+  /** How `expect.poll` waits for the consumer: about 1 s. */
+  const POLL = { timeout: 1000, interval: 5 };
 
   it('dead-letters poison messages unchanged, logs a WARN and goes on', async () => {
     const garbage = new Uint8Array([0xff, 0xff, 0xff, 0x01]);
@@ -218,7 +213,9 @@ describe('startEndUserConsumer', () => {
         },
       ),
     );
-    await until(async () => (await stored('u2')) !== undefined && dead.length === 3);
+    await expect
+      .poll(async () => (await stored('u2')) !== undefined && dead.length === 3, POLL)
+      .toBe(true);
 
     expect(dead.map((d) => d.key)).toEqual(['bad', 'no-env', 'no-key']);
     expect(dead[0]!.value).toEqual(garbage);
@@ -238,7 +235,7 @@ describe('startEndUserConsumer', () => {
     closers.push(await startEndUserConsumer({ ...deps, topicPrefix: 'staging.' }));
     broker.publish(TOPICS.endUsers, [{ key: 'x', value: seen('ignored', 1) }]);
     broker.publish(`staging.${TOPICS.endUsers}`, [{ key: 'x', value: seen('u1', 1) }]);
-    await until(async () => (await stored('u1')) !== undefined);
+    await expect.poll(async () => (await stored('u1')) !== undefined, POLL).toBe(true);
     expect(await stored('ignored')).toBeUndefined();
   });
 });

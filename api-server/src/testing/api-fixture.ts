@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
+import { vi } from 'vitest';
 import { TOPICS, topicName } from '@vane/core';
 import { testServers } from '@vane/scripts/rig';
 import { AccessTokenServiceDefinition } from '@vane/gen/node/vane/admin/v1/access_token_service';
@@ -107,8 +108,14 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
+/** What a test file may change about its api-server. */
+export interface ApiFixtureOptions {
+  /** The clock of token checks (see `ApiServerOptions.now`). */
+  readonly now?: () => number;
+}
+
 /** Starts an api-server on the rig's FerretDB and Kafka with fresh names. */
-export async function startApiFixture(): Promise<ApiFixture> {
+export async function startApiFixture(options: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const servers = testServers();
   const id = randomBytes(4).toString('hex');
   const mongo = new MongoClient(servers.mongoUrl);
@@ -149,6 +156,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
         bootstrapToken: ownerToken,
         topicPrefix: prefix,
         relayIntervalMs: 200,
+        now: options.now,
       },
     );
   let server = await start();
@@ -185,11 +193,12 @@ export async function startApiFixture(): Promise<ApiFixture> {
     prefix,
     changes,
     async waitForChanges(predicate, ms = 30_000) {
-      const deadline = Date.now() + ms;
-      while (!predicate(changes)) {
-        if (Date.now() > deadline) throw new Error(`change events not seen within ${ms} ms`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await vi.waitFor(
+        () => {
+          if (!predicate(changes)) throw new Error(`change events not seen within ${ms} ms`);
+        },
+        { timeout: ms, interval: 50 },
+      );
     },
     async restart() {
       owner.close();

@@ -1,7 +1,7 @@
 // FeatBit's protocol against an in-process ELS, with a raw `ws` client and fetch: handshake and
 // close codes, frames, data-sync, pushes, the HTTP endpoints and their bad-input paths.
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { EnvironmentSource } from '../environments/environment-source.js';
 import { SourceUnavailableError } from '../environments/environment-source.js';
@@ -32,12 +32,10 @@ interface Msg {
 class Client {
   readonly messages: Msg[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
-  #waiters: (() => void)[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       this.messages.push(JSON.parse((data as Buffer).toString('utf8')) as Msg);
-      for (const w of this.#waiters.splice(0)) w();
     });
     this.closed = new Promise((resolve) =>
       ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
@@ -58,19 +56,16 @@ class Client {
   }
 
   async next(predicate: (m: Msg) => boolean = () => true, ms = 3000): Promise<Msg> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = this.messages.find(predicate);
-      if (found) {
-        this.messages.splice(this.messages.indexOf(found), 1);
-        return found;
-      }
-      if (Date.now() > deadline) throw new Error('no matching message');
-      await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+    const found = await vi.waitFor(
+      () => {
+        const match = this.messages.find(predicate);
+        if (!match) throw new Error('no matching message');
+        return match;
+      },
+      { timeout: ms, interval: 10 },
+    );
+    this.messages.splice(this.messages.indexOf(found), 1);
+    return found;
   }
 }
 

@@ -12,7 +12,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOPICS, compileEnvironment, topicName } from '@vane/core';
 import type { EndUser, FeatureFlag } from '@vane/core';
 import { EndUserSeen } from '@vane/gen/node/vane/events/v1/end_users';
@@ -51,19 +51,17 @@ async function until<T>(
   accept: (value: T) => boolean,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) {
+  return vi.waitFor(
+    async () => {
+      const last = await probe();
+      if (accept(last)) return last;
       throw new Error(
         `${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(last)}\n` +
           `--- SDK log (end) ---\n${sdk.logTail(30)}`,
       );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 const statusIs = (sdk: PythonSdk, state: PythonSdkStatus['state'], timeoutMs = 10_000) =>

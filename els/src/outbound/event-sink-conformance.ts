@@ -2,7 +2,7 @@
 // (`event-sink.test.ts`) and the Kafka one (`kafka-event-sink.int.test.ts`): what the frame
 // handlers rely on when they hand over end users, evaluations and metrics.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually } from '@vane/scripts/rig';
+import { POLL } from '@vane/scripts/rig';
 import type { EventSink } from './event-sink.js';
 
 /** A delivered event as a reader of the topic sees it. */
@@ -55,7 +55,7 @@ export function describeEventSink(name: string, make: () => Promise<SinkUnderTes
       bus.sink.send(sent.slice(10).map((s) => event(topic, s)));
       await bus.sink.flush();
       const seen = await watch(topic);
-      await eventually(() => seen.length >= sent.length);
+      await expect.poll(() => seen.length, POLL).toBeGreaterThanOrEqual(sent.length);
       expect(seen.map((e) => e.value).sort()).toEqual([...sent].sort());
       for (const key of ['u0', 'u1', 'u2']) {
         const mine = seen.filter((e) => e.key === key).map((e) => e.value);
@@ -68,7 +68,7 @@ export function describeEventSink(name: string, make: () => Promise<SinkUnderTes
       bus.sink.send([event(a, 'k1-a'), event(b, 'k2-b'), event(a, 'k1-c')]);
       await bus.sink.flush();
       const [seenA, seenB] = [await watch(a), await watch(b)];
-      await eventually(() => seenA.length === 2 && seenB.length === 1);
+      await expect.poll(() => [seenA.length, seenB.length], POLL).toEqual([2, 1]);
       expect(seenA).toEqual([
         { key: 'k1', value: 'k1-a' },
         { key: 'k1', value: 'k1-c' },
@@ -81,7 +81,7 @@ export function describeEventSink(name: string, make: () => Promise<SinkUnderTes
       bus.sink.send(['e-1', 'e-2'].map((s) => event(topic, s)));
       await bus.sink.close();
       const seen = await watch(topic);
-      await eventually(() => seen.length === 2);
+      await expect.poll(() => seen.length, POLL).toBe(2);
       expect(seen.map((e) => e.value)).toEqual(['e-1', 'e-2']);
     });
 

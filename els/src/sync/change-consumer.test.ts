@@ -27,10 +27,6 @@ function record(
   return [topicName(TOPICS.flagChanges, prefix), [{ key: 'env', value }]];
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-}
-
 describe('change consumer', () => {
   it('applies changes to loaded environments once, dropping duplicate event ids and garbage', async () => {
     const source = new MemoryEnvironmentSource();
@@ -55,7 +51,7 @@ describe('change consumer', () => {
       broker.publish(...record('b', 150, 'p.')); // older than held: no-op
       broker.publish(...record('c', 400, 'p.'));
       broker.publish(...record('d', 500)); // other prefix: not consumed
-      await until(() => applied.length >= 2);
+      await expect.poll(() => applied.length).toBeGreaterThanOrEqual(2);
       await new Promise((r) => setTimeout(r, 30));
       expect(applied.map((c) => c.version)).toEqual([200, 400]);
       expect(registry.peek('env')?.version).toBe(400);

@@ -4,8 +4,8 @@
 // warm-up records until the subscription receives one (a Kafka group fixes its start offsets
 // while it joins), then the records it checks.
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually } from '@vane/scripts/rig';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { POLL } from '@vane/scripts/rig';
 import type { ChangeFeed, ChangeRecord, FeedObserver, FeedSubscription } from './change-feed.js';
 
 /** A feed, fresh topics on its broker, and a way to publish to them as the api-server does. */
@@ -46,11 +46,17 @@ export function describeChangeFeed(name: string, make: () => Promise<FeedUnderTe
       );
       subscriptions.push(sub);
       let round = 0;
-      await eventually(async () => {
-        round += 1;
-        for (const topic of topics) await bus.publish(topic, [`warm-up-${round}`]);
-        return topics.every((t) => got.some((r) => r.topic === t && text(r).startsWith('warm-up')));
-      });
+      await vi.waitFor(
+        async () => {
+          round += 1;
+          for (const topic of topics) await bus.publish(topic, [`warm-up-${round}`]);
+          const warm = topics.filter((t) =>
+            got.some((r) => r.topic === t && text(r).startsWith('warm-up')),
+          );
+          expect(warm).toEqual(topics);
+        },
+        { ...POLL, interval: 200 },
+      );
       const checked = (topic: string): string[] =>
         got.filter((r) => r.topic === topic && !text(r).startsWith('warm-up')).map(text);
       return { got, sub, checked };
@@ -63,7 +69,7 @@ export function describeChangeFeed(name: string, make: () => Promise<FeedUnderTe
       await bus.publish(a, first.slice(0, 10));
       await bus.publish(b, ['b-1', 'b-2']);
       await bus.publish(a, first.slice(10));
-      await eventually(() => checked(a).length === 20 && checked(b).length === 2);
+      await expect.poll(() => [checked(a).length, checked(b).length], POLL).toEqual([20, 2]);
       expect(checked(a)).toEqual(first);
       expect(checked(b)).toEqual(['b-1', 'b-2']);
       for (const r of got) if (r.timestamp !== undefined) expect(r.timestamp).toBeGreaterThan(0);
@@ -74,7 +80,7 @@ export function describeChangeFeed(name: string, make: () => Promise<FeedUnderTe
       await bus.publish(topic, ['before']);
       const { checked } = await listen([topic]);
       await bus.publish(topic, ['after']);
-      await eventually(() => checked(topic).includes('after'));
+      await expect.poll(() => checked(topic), POLL).toContain('after');
       expect(checked(topic)).toEqual(['after']);
     });
 
@@ -83,7 +89,9 @@ export function describeChangeFeed(name: string, make: () => Promise<FeedUnderTe
       const one = await listen([topic]);
       const two = await listen([topic]);
       await bus.publish(topic, ['x-1', 'x-2', 'x-3']);
-      await eventually(() => one.checked(topic).length === 3 && two.checked(topic).length === 3);
+      await expect
+        .poll(() => [one.checked(topic).length, two.checked(topic).length], POLL)
+        .toEqual([3, 3]);
       expect(two.checked(topic)).toEqual(one.checked(topic));
     });
 
@@ -96,7 +104,7 @@ export function describeChangeFeed(name: string, make: () => Promise<FeedUnderTe
       await closed.sub.close();
       subscriptions.splice(subscriptions.indexOf(closed.sub), 1);
       await bus.publish(topic, ['late']);
-      await eventually(() => open.checked(topic).includes('late'));
+      await expect.poll(() => open.checked(topic), POLL).toContain('late');
       expect(closed.checked(topic)).toEqual([]);
     });
   });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createVaneClient, vaneChannel } from '@vane/grpc-client';
 import type { Channel } from '@vane/grpc-client';
+import { vi } from 'vitest';
 import { EnvironmentServiceDefinition } from '@vane/gen/node/vane/admin/v1/environment_service';
 import { EndUserServiceDefinition } from '@vane/gen/node/vane/admin/v1/end_user_service';
 import { FeatureFlagServiceDefinition } from '@vane/gen/node/vane/admin/v1/feature_flag_service';
@@ -96,19 +97,26 @@ export class AdminApiProcess {
     child.stdout?.on('data', (d: Buffer) => (this.#log = (this.#log + d.toString()).slice(-4000)));
     child.stderr?.on('data', (d: Buffer) => (this.#log = (this.#log + d.toString()).slice(-4000)));
     this.#child = child;
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      if (child.exitCode !== null) {
-        throw new Error(`api-server exited with ${child.exitCode}: ${this.#log}`);
-      }
-      const ok = await fetch(`http://127.0.0.1:${http}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`api-server did not start: ${this.#log}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Healthy within 45 s, or fail at once when the process exits first.
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) =>
+        reject(new Error(`api-server exited with ${code}: ${this.#log}`)),
+      ),
+    );
+    exited.catch(() => undefined); // it exits on stop() too, long after start-up
+    await Promise.race([
+      exited,
+      vi.waitFor(
+        async () => {
+          const ok = await fetch(`http://127.0.0.1:${http}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          );
+          if (!ok) throw new Error(`api-server did not start: ${this.#log}`);
+        },
+        { timeout: 45_000, interval: 200 },
+      ),
+    ]);
     this.#channel = vaneChannel(`127.0.0.1:${grpc}`);
     this.#clients = adminClients(this.#channel, this.token);
   }

@@ -5,14 +5,8 @@ import type { BrokerRecord } from './memory-broker.js';
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (r: BrokerRecord): string => new TextDecoder().decode(r.value);
 
-/** Resolves when `predicate` holds, polling briefly; fails the test after 2 s. */
-async function until(predicate: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in 2 s');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** How `expect.poll` waits for a delivery: briefly, failing the test after 2 s. */
+const POLL = { timeout: 2000, interval: 5 };
 
 describe('MemoryBroker', () => {
   it('delivers records in order to every group, from the beginning when asked', async () => {
@@ -30,7 +24,7 @@ describe('MemoryBroker', () => {
       { key: 'a', value: bytes('2') },
       { key: 'b', value: bytes('3') },
     ]);
-    await until(() => seenA.length === 3 && seenB.length === 2);
+    await expect.poll(() => seenA.length === 3 && seenB.length === 2, POLL).toBe(true);
     expect(seenA).toEqual(['1', '2', '3']);
     expect(seenB).toEqual(['2', '3']);
     await Promise.all([a.close(), b.close()]);
@@ -46,7 +40,7 @@ describe('MemoryBroker', () => {
       seen.push(...batch.map(text));
     });
     broker.publish('t', [{ key: 'k', value: bytes('x') }]);
-    await until(() => seen.length === 1);
+    await expect.poll(() => seen.length, POLL).toBe(1);
     expect(attempts).toBe(2);
     expect(broker.committedOffset('t', 'g')).toBe(1);
     await sub.close();
@@ -61,7 +55,7 @@ describe('MemoryBroker', () => {
       async (b) => void first.push(...b.map(text)),
     );
     broker.publish('t', [{ key: 'k', value: bytes('1') }]);
-    await until(() => first.length === 1);
+    await expect.poll(() => first.length, POLL).toBe(1);
     await sub1.close();
     broker.publish('t', [{ key: 'k', value: bytes('2') }]);
     const second: string[] = [];
@@ -70,7 +64,7 @@ describe('MemoryBroker', () => {
       { groupId: 'g' },
       async (b) => void second.push(...b.map(text)),
     );
-    await until(() => second.length === 1);
+    await expect.poll(() => second.length, POLL).toBe(1);
     expect(second).toEqual(['2']);
     await sub2.close();
   });
