@@ -11,6 +11,7 @@ import { createElsMetrics } from './streaming/els-metrics.js';
 import { FrameDispatcher } from './streaming/frame-dispatcher.js';
 import { startChangePusher } from './streaming/change-pusher.js';
 import { startStreamServer } from './streaming/stream-server.js';
+import type { ElsHandlers } from './streaming/stream-server.js';
 import type { ChangeFeed } from './sync/change-feed.js';
 import { startChangeConsumer } from './sync/change-consumer.js';
 import { SnapshotRegistry } from './sync/snapshot-registry.js';
@@ -78,6 +79,8 @@ export interface ElsOptions {
 /** A running ELS. */
 export interface RunningEls {
   readonly port: number;
+  /** Its HTTP and upgrade handlers, for a server in the same process to route SDK paths to. */
+  readonly handlers: ElsHandlers;
   /** Closes every SDK connection with 1001, stops consuming and listening. */
   stop(): Promise<void>;
 }
@@ -229,6 +232,7 @@ export async function startEls(deps: ElsDeps, options: ElsOptions): Promise<Runn
   logger.info({ port: stream.port }, 'ELS listening');
   return {
     port: stream.port,
+    handlers: stream.handlers,
     stop: async () => {
       await stream.stop();
       stopSupervisor();

@@ -25,6 +25,7 @@ export type {
 } from './sync/change-feed.js';
 export { KafkaChangeFeed } from './sync/kafka-change-feed.js';
 export { STREAM_PATH, SYNC_PROTOCOL, SECRET_PROTOCOL_PREFIX } from './streaming/stream-server.js';
+export type { ElsHandlers } from './streaming/stream-server.js';
 export { MemoryEventSink } from './outbound/event-sink.js';
 export type { EventSink, OutgoingEvent } from './outbound/event-sink.js';
 export { KafkaEventSink } from './outbound/kafka-event-sink.js';

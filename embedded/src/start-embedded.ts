@@ -215,14 +215,14 @@ export async function startEmbedded(
     { port: config.elsPort, host: config.host, topicPrefix: prefix },
   );
   progress('starting the public edge (admin UI, gRPC-web, SDK paths)');
-  // The edge forwards over loopback when the services listen on every interface.
+  // The edge bridges gRPC-web over loopback when the services listen on every interface.
   const local = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const edge = await startEdge({
     host: config.host,
     port: config.edgePort,
     adminGrpc: `${local}:${api.grpcPort}`,
     analyticsGrpc: `${local}:${analytics.grpcPort}`,
-    els: { host: local, port: els.port },
+    els: els.handlers,
     webDist: config.webDist,
     logger: logger.child({ service: 'edge' }),
   });
@@ -263,7 +263,7 @@ export async function startEmbedded(
         : 'none (ELS reads the store)',
     },
     async stop() {
-      // ELS first: its 1001 close frames reach SDKs through the edge's spliced sockets.
+      // ELS first: it closes every SDK connection with 1001, those through the edge included.
       await els.stop();
       await edge.stop();
       await api.stop();

@@ -73,9 +73,22 @@ export const REFUSAL_CODES: Readonly<Record<Refusal, CloseCode>> = {
   env_full: CloseCode.CLOSE_CODE_RATE_LIMITED,
 };
 
+/**
+ * What ELS answers, as Node's HTTP server events: a server that routes the SDK paths here (the
+ * embedded edge) serves them in-process, with no second hop.
+ */
+export interface ElsHandlers {
+  /** Answers a plain HTTP request (OFREP, FeatBit's HTTP endpoints, SSE, the probes). */
+  readonly request: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Takes a WebSocket upgrade (Vane's stream, FeatBit's streaming), or ends it with a 404. */
+  readonly upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}
+
 /** A running stream server. */
 export interface StreamServer {
   readonly port: number;
+  /** The handlers of its port, for another server to serve them too. */
+  readonly handlers: ElsHandlers;
   /** Closes every connection with 1001 and stops listening. */
   stop(): Promise<void>;
 }
@@ -160,25 +173,29 @@ export async function startStreamServer(
   };
 
   const routes = deps.routes ?? [];
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (routes.some((route) => route.http?.(req, res, url) === true)) return;
-    serveHttp(req, res, deps);
-  });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== STREAM_PATH) {
-      if (routes.some((route) => route.upgrade?.(req, socket, head, url) === true)) return;
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      accept(ws, req, url).catch((error: unknown) => {
-        log.error({ err: error }, 'accepting a connection failed');
-        ws.close(CloseCode.CLOSE_CODE_INTERNAL_ERROR);
+  const handlers: ElsHandlers = {
+    request: (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (routes.some((route) => route.http?.(req, res, url) === true)) return;
+      serveHttp(req, res, deps);
+    },
+    upgrade: (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== STREAM_PATH) {
+        if (routes.some((route) => route.upgrade?.(req, socket, head, url) === true)) return;
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        accept(ws, req, url).catch((error: unknown) => {
+          log.error({ err: error }, 'accepting a connection failed');
+          ws.close(CloseCode.CLOSE_CODE_INTERNAL_ERROR);
+        });
       });
-    });
-  });
+    },
+  };
+  const server: Server = createServer(handlers.request);
+  server.on('upgrade', handlers.upgrade);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -187,6 +204,7 @@ export async function startStreamServer(
 
   return {
     port: (server.address() as AddressInfo).port,
+    handlers,
     stop: async () => {
       stopping = true;
       await Promise.all(routes.map((route) => route.stop?.() ?? Promise.resolve()));

@@ -1,7 +1,7 @@
 // The embedded platform's public HTTP edge: the same URLs as Envoy's public listener in the compose
 // stack, so the admin UI and the SDKs use one address in both modes.
 //   /vane.admin.v1.*, /vane.analytics.v1.*   gRPC-web (+ CORS) bridged to the gRPC servers
-//   /sdk/, /streaming, /ofrep/, /api/public/  proxied to ELS (HTTP, SSE and WebSocket upgrades)
+//   /sdk/, /streaming, /ofrep/, /api/public/  ELS's own handlers, in-process (HTTP, SSE, upgrades)
 //   everything else                           the admin UI's static files (web/dist), SPA fallback
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
+import type { ElsHandlers } from '@vane/els';
 import { GrpcWebBridge } from './grpc-web-bridge.js';
-import { HttpProxy } from './http-proxy.js';
 
 /** Path prefixes that Envoy and this edge send to ELS. */
 export const ELS_PREFIXES = ['/sdk/', '/streaming', '/ofrep/', '/api/public/'] as const;
@@ -21,7 +21,7 @@ export const ELS_PREFIXES = ['/sdk/', '/streaming', '/ofrep/', '/api/public/'] a
 export const ADMIN_PREFIX = '/vane.admin.v1.';
 export const ANALYTICS_PREFIX = '/vane.analytics.v1.';
 
-/** Where the edge forwards to. */
+/** Where the edge sends each path. */
 export interface EdgeOptions {
   readonly host: string;
   readonly port: number;
@@ -29,8 +29,8 @@ export interface EdgeOptions {
   readonly adminGrpc: string;
   /** `host:port` of the analytics gRPC server. */
   readonly analyticsGrpc: string;
-  /** ELS's HTTP/WebSocket server. */
-  readonly els: { readonly host: string; readonly port: number };
+  /** ELS's request and upgrade handlers (`RunningEls.handlers`), called in-process. */
+  readonly els: ElsHandlers;
   /** The admin UI's build output (`web/dist`). */
   readonly webDist: string;
   readonly logger: Logger;
@@ -61,7 +61,6 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     [ADMIN_PREFIX]: options.adminGrpc,
     [ANALYTICS_PREFIX]: options.analyticsGrpc,
   });
-  const els = new HttpProxy(options.els.host, options.els.port, logger);
   const index = join(options.webDist, 'index.html');
   // The UI may be built (or rebuilt, with new hashed asset names) while Vane runs: look for it
   // until it is there, and read the folder on each request (`dev`) rather than once.
@@ -90,7 +89,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
         res.end();
       });
     } else if (ELS_PREFIXES.some((p) => path.startsWith(p))) {
-      els.web(req, res);
+      options.els.request(req, res);
     } else if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok\n');
@@ -101,7 +100,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = pathOf(req);
     if (ELS_PREFIXES.some((p) => path.startsWith(p))) {
-      els.upgrade(req, socket, head);
+      options.els.upgrade(req, socket, head);
     } else {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     }

@@ -1,6 +1,6 @@
 // The embedded edge with real clients: nice-grpc-web (fetch transport, as in a browser) against
 // the admin API, errors with their structured details, gRPC-web-text, CORS, malformed requests,
-// the static UI and the SDK stream proxied to ELS over a WebSocket.
+// the static UI, and ELS's SDK paths served in-process (WebSocket stream, HTTP, OFREP and its SSE).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,7 +272,7 @@ describe('embedded edge: admin UI and SDK paths', () => {
     expect(await rebuilt.text()).toBe('console.log(2)');
   });
 
-  it('proxies the SDK WebSocket stream to ELS', async () => {
+  it('serves the SDK WebSocket stream through ELS', async () => {
     const { projects, environments } = clients();
     const { project } = await projects.createProject({
       key: 'sdk-proxy',
@@ -321,7 +321,7 @@ describe('embedded edge: admin UI and SDK paths', () => {
     expect(await res.text()).not.toMatch(/admin UI/);
   });
 
-  it('proxies OFREP to ELS: a flag made over gRPC-web evaluates through the edge', async () => {
+  it('serves OFREP and its event stream: a flag made over gRPC-web evaluates and changes through the edge', async () => {
     const { projects, environments, flags } = clients();
     const { project } = await projects.createProject({
       key: 'ofrep',
@@ -354,5 +354,30 @@ describe('embedded edge: admin UI and SDK paths', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ key: 'dark-mode', value: true });
+
+    // The bulk answer's SSE stream, through the edge too: a change arrives as an event.
+    const bulk = await fetch(`${vane.urls.edge}/ofrep/v1/evaluate/flags`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ context: { targetingKey: 'user-1' } }),
+    });
+    const { eventStreams } = (await bulk.json()) as {
+      eventStreams: { endpoint: { requestUri: string } }[];
+    };
+    const stream = await fetch(`${vane.urls.edge}${eventStreams[0]!.endpoint.requestUri}`);
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const readUntil = async (needle: string): Promise<void> => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${needle}: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    await readUntil(': connected');
+    await flags.toggleFeatureFlag({ envId: environment!.id, key: 'dark-mode', enabled: false });
+    await readUntil('refetchEvaluation');
+    await reader.cancel();
   });
 });
