@@ -31,11 +31,14 @@ describe('golden vectors v1', () => {
   });
 
   it('dispatch percentages', () => {
+    // An empty or missing list must fail, not pass with nothing checked.
+    expect(vectors.dispatch.length).toBeGreaterThanOrEqual(10);
     for (const d of vectors.dispatch) expect(rolloutOfKey(d.key), d.key).toBe(d.percentage);
   });
 
   for (const suite of vectors.suites) {
     it(`${suite.name} [${suite.tags.join(', ')}]`, () => {
+      expect(suite.cases.length, 'a suite without cases checks nothing').toBeGreaterThan(0);
       const env = compileEnvironment({ flags: suite.flags, segments: suite.segments });
       for (const c of suite.cases) {
         const r = env.evaluate(c.flagKey, c.user);

@@ -1,5 +1,7 @@
 // A fresh ELS on port 0 over in-memory adapters, with one environment, for unit tests.
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { vi } from 'vitest';
 import { TOPICS, topicName } from '@vane/core';
 import { MemoryBroker } from '@vane/server-kit';
 import type { FeatureFlag, Segment } from '@vane/core';
@@ -49,10 +51,20 @@ export interface ElsFixture {
     deleted?: { id: string; key: string },
   ): void;
   publishSegment(version: number, segment: Segment, affectedFlagIds: string[]): void;
+  /**
+   * Closes the SDKs opened with `connect`, checks that ELS then has no connection open (a test
+   * that opens one must close it: a leak fails here, not in a later test), and stops ELS.
+   */
   stop(): Promise<void>;
 }
 
 let eventCounter = 0;
+
+/** The open connections that ELS counts in its `vane_els_connections` gauge (every kind). */
+async function openConnections(registry: Registry): Promise<number> {
+  const gauge = await registry.getSingleMetric('vane_els_connections')?.get();
+  return (gauge?.values ?? []).reduce((n, v) => n + v.value, 0);
+}
 
 /** Starts ELS with flags `always-on` (v10), `seg-gated` (v11) and segment `seg-1` = [alice] (v12). */
 export async function startElsFixture(
@@ -66,9 +78,11 @@ export async function startElsFixture(
   source.putFlag(ENV.id, segmentFlag(11));
   source.putSegment(ENV.id, sampleSegment('seg-1', 12, ['alice']));
   const broker = new MemoryBroker();
+  const metricsRegistry = new Registry();
   const els = await startEls(
     {
       source,
+      metricsRegistry,
       feed: new MemoryChangeFeed(broker),
       logger: pino({ level: 'silent' }),
       ...(cache ? { cache } : {}),
@@ -113,7 +127,18 @@ export async function startElsFixture(
     },
     stop: async () => {
       await Promise.all(sdks.map((s) => s.close()));
-      await els.stop();
+      try {
+        // Closing is asynchronous on the server side too: wait for the count, then judge.
+        await vi.waitFor(
+          async () => {
+            const open = await openConnections(metricsRegistry);
+            if (open > 0) throw new Error(`${open} SDK connection(s) left open at teardown`);
+          },
+          { timeout: 2_000, interval: 20 },
+        );
+      } finally {
+        await els.stop();
+      }
     },
   };
 }
