@@ -89,3 +89,5 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
  * options of `expect.poll` and `vi.waitFor`, a generous deadline and never a timing assertion.
  */
 export const POLL = { timeout: 30_000, interval: 20 } as const;
+export { kafkaTestTopics } from './kafka-topics.js';
+export type { TestTopics } from './kafka-topics.js';
