@@ -2,7 +2,7 @@
 // page of a list when needed.
 import type { Environment } from '@vane/gen/node/vane/admin/v1/environment_service';
 import type { Project } from '@vane/gen/node/vane/admin/v1/project_service';
-import { ArchivedFilter, TagMatchMode } from '@vane/gen/node/vane/common/v1/query';
+import { ArchivedFilter } from '@vane/gen/node/vane/common/v1/query';
 import type { FeatureFlag } from '@vane/gen/node/vane/model/v1/flag';
 import type { Segment } from '@vane/gen/node/vane/model/v1/segment';
 import type { AdminApi } from './admin-client.js';
@@ -107,15 +107,9 @@ export interface ItemFilter extends ListOptions {
   readonly archived?: ArchivedFilter;
 }
 
-/** The filter fields that flag and segment list requests share. */
+/** The filter fields that flag and segment list requests share (unset ones are empty). */
 function filterFields({ query = '', archived = ArchivedFilter.ARCHIVED_FILTER_ALL }: ItemFilter) {
-  return {
-    query,
-    tags: [],
-    tagMatch: TagMatchMode.TAG_MATCH_MODE_UNSPECIFIED,
-    archived,
-    orderBy: '',
-  };
+  return { query, archived };
 }
 
 /** Every flag of an environment that passes `filter`. */
@@ -130,7 +124,6 @@ export function listAllFlags(
       ...filterFields(filter),
       envId,
       page: { pageSize, pageToken },
-      isEnabled: undefined,
     });
     return { items: r.flags, next: r.page?.nextPageToken ?? '' };
   });
@@ -148,7 +141,6 @@ export function listAllSegments(
       ...filterFields(filter),
       envId,
       page: { pageSize, pageToken },
-      ids: [],
     });
     return { items: r.segments, next: r.page?.nextPageToken ?? '' };
   });

@@ -49,24 +49,25 @@ export class DocumentStoreEnvironmentSource implements EnvironmentSource {
    */
   async changesSince(envId: string, since: number): Promise<EnvironmentChanges> {
     const newer = { envId, version: { gt: since } };
-    const [flags, segments, deletedFlags, deletedSegments, allFlags, allSegments] =
-      await this.#guard(() =>
+    const [flags, segments, deletedFlags, deletedSegments, flagIds, segmentIds] = await this.#guard(
+      () =>
         Promise.all([
           listAll(this.#flags(), newer),
           listAll(this.#segments(), newer),
           this.#flags().tombstones(newer),
           this.#segments().tombstones(newer),
-          listAll(this.#flags(), { envId }),
-          listAll(this.#segments(), { envId }),
+          // Only the ids of the live documents, not the documents.
+          this.#flags().distinct('_id', { envId }),
+          this.#segments().distinct('_id', { envId }),
         ]),
-      );
+    );
     return {
       flags: flags.map(coreFlag),
       segments: segments.map(coreSegment),
       deletedFlags: deletedFlags.map(tombstoneOf),
       deletedSegments: deletedSegments.map(tombstoneOf),
-      liveFlagIds: allFlags.map((f) => f._id),
-      liveSegmentIds: allSegments.map((s) => s._id),
+      liveFlagIds: flagIds.map(String),
+      liveSegmentIds: segmentIds.map(String),
     };
   }
 

@@ -23,17 +23,6 @@ export interface SecretGrant {
   readonly kind: 'server' | 'client';
 }
 
-// Fields of a stored definition that are bookkeeping, not part of core's model.
-const BOOKKEEPING = [
-  '_id',
-  'outbox',
-  'deleted',
-  'revision',
-  'segmentIds',
-  'creatorId',
-  'updaterId',
-] as const;
-
 // What separates a tombstone's original key from the id appended to free the key.
 const TOMBSTONE_MARK = '\u0000deleted:';
 
@@ -74,10 +63,17 @@ export function secretGrant(env: EnvironmentDoc, secret: string): SecretGrant | 
   return { envId: env._id, kind: match.kind };
 }
 
+/** The document without its bookkeeping (not part of core's model), `id` from `_id`. */
 function toCore(doc: FlagDoc | SegmentDoc): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...doc };
-  for (const field of BOOKKEEPING) delete out[field];
-  out.id = doc._id;
-  out.version = typeof doc.version === 'number' ? doc.version : 0;
-  return out;
+  const {
+    _id,
+    outbox: _outbox,
+    deleted: _deleted,
+    revision: _revision,
+    creatorId: _creatorId,
+    updaterId: _updaterId,
+    ...core
+  } = doc;
+  const { segmentIds: _segmentIds, ...definition } = core as typeof core & { segmentIds?: unknown };
+  return { ...definition, id: _id, version: typeof doc.version === 'number' ? doc.version : 0 };
 }
