@@ -54,5 +54,8 @@ describe('isStoreOutage', () => {
     expect(isStoreOutage(socketError('ENOENT', 'no such file'))).toBe(false);
     expect(isStoreOutage(undefined)).toBe(false);
     expect(isStoreOutage('EPIPE')).toBe(false);
+    const cycle = new Error('a') as Error & { cause?: unknown };
+    cycle.cause = cycle;
+    expect(isStoreOutage(cycle)).toBe(false);
   });
 });

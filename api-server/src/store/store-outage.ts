@@ -23,17 +23,23 @@ const SOCKET_FAILURES = new Set([
 
 /** True for a MongoDB connectivity failure (no server selectable, connection lost or closed). */
 export function isStoreOutage(err: unknown): boolean {
-  if (
-    err instanceof MongoServerSelectionError ||
-    err instanceof MongoNetworkError ||
-    err instanceof MongoNotConnectedError ||
-    err instanceof MongoTopologyClosedError
-  ) {
-    return true;
+  // The error, then what caused it, a few links deep (a cycle of causes ends there too).
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; depth += 1) {
+    if (
+      e instanceof MongoServerSelectionError ||
+      e instanceof MongoNetworkError ||
+      e instanceof MongoNotConnectedError ||
+      e instanceof MongoTopologyClosedError
+    ) {
+      return true;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined && SOCKET_FAILURES.has(code)) return true;
+    // A bulk write reports the connectivity failure that stopped it as its response.
+    e =
+      e instanceof MongoBulkWriteError && e.errorResponse instanceof Error
+        ? e.errorResponse
+        : e.cause;
   }
-  // A bulk write reports the connectivity failure that stopped it as its response.
-  if (err instanceof MongoBulkWriteError && isStoreOutage(err.errorResponse)) return true;
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code;
-  return (code !== undefined && SOCKET_FAILURES.has(code)) || isStoreOutage(err.cause);
+  return false;
 }
